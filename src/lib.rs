@@ -1,0 +1,16 @@
+//! kubeniwa: a whole Kubernetes cluster as a single-threaded, deterministic state machine.
+//!
+//! The engine does no I/O of its own: time and randomness are inputs, and the browser, the
+//! native shell and the API server only drive it. `Cluster` is the facade.
+
+pub mod apiserver;
+pub mod model;
+pub mod sim;
+
+mod cluster;
+pub use cluster::{Cluster, ClusterBuilder, CommandOutput};
+
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,1 @@
+//! Simulated time and the one seeded random source.
