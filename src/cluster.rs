@@ -1,8 +1,24 @@
-//! The `Cluster` facade (placeholder while the engine is assembled).
+//! The `Cluster` facade: builds a cluster (seed, history window), runs commands, advances
+//! simulated time, and exposes plain views. It owns every part of the engine and is the
+//! only thing the browser, `kubeniwa shell` and the API server drive.
+//!
+//! Time moves only here: `settle` runs all zero-time work at the current instant; `advance`
+//! moves the clock forward timer by timer, settling at each instant on the way.
 
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Namespace, Service, ServicePort, ServiceSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::apiserver::{ApiServer, Ctx, DEFAULT_HISTORY_WINDOW};
+use crate::controllers::{self, Manager};
+use crate::model::Object;
+use crate::shell::{self, Files, NoFiles};
+use crate::sim::{Actor, SimRng, SimTime, WriteMeta};
 use crate::view::ObjectRow;
 
-/// What one command printed and its exit status.
+/// What one command (or script) printed and its exit status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommandOutput {
     /// Standard output.
@@ -13,56 +29,227 @@ pub struct CommandOutput {
     pub exit_code: i32,
 }
 
+impl CommandOutput {
+    /// Success with `text` on standard output.
+    pub fn ok(text: impl Into<String>) -> Self {
+        CommandOutput {
+            stdout: text.into(),
+            stderr: String::new(),
+            exit_code: 0,
+        }
+    }
+
+    /// Failure with `text` on standard error and exit status `code`.
+    pub fn fail(text: impl Into<String>, code: i32) -> Self {
+        CommandOutput {
+            stdout: String::new(),
+            stderr: text.into(),
+            exit_code: code,
+        }
+    }
+
+    /// Both streams, stdout first: what a terminal shows for the command.
+    pub fn combined(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
 /// Builds a cluster.
 #[derive(Clone, Debug)]
 pub struct ClusterBuilder {
     seed: u64,
+    history_window: u64,
 }
 
 impl ClusterBuilder {
-    /// The seed of the one random source.
+    /// The seed of the one random source (default 0).
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
-    /// Builds it.
-    pub fn build(self) -> Cluster {
-        Cluster { _seed: self.seed }
+    /// How many store revisions are kept for watches and time travel (default 10,000).
+    pub fn history_window(mut self, revisions: u64) -> Self {
+        self.history_window = revisions;
+        self
     }
+
+    /// Builds the cluster and lets it settle.
+    pub fn build(self) -> Cluster {
+        let mut api = ApiServer::new(self.history_window);
+        let mut rng = SimRng::new(self.seed);
+        let now = SimTime::START;
+        bootstrap(&mut api, &mut rng, now);
+        let manager = Manager::new(controllers::all(), &api);
+        let mut cluster = Cluster {
+            api,
+            rng,
+            now,
+            manager,
+            namespace: "default".to_string(),
+            builder: self,
+        };
+        cluster.settle();
+        cluster
+    }
+}
+
+/// The objects a fresh API server and kubeadm create before anything else runs: the four
+/// namespaces and the `kubernetes` Service.
+fn bootstrap(api: &mut ApiServer, rng: &mut SimRng, now: SimTime) {
+    let mut ctx = Ctx::new(now, rng, WriteMeta::by(Actor::ApiServer, None));
+    for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let ns = Namespace {
+            metadata: ObjectMeta {
+                name: Some(name.to_string()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let created = api.create(&mut ctx, Object::Namespace(ns));
+        debug_assert!(created.is_ok(), "bootstrap namespace {name}: {created:?}");
+    }
+    let svc = Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".to_string()),
+            namespace: Some("default".to_string()),
+            labels: Some(BTreeMap::from([
+                ("component".to_string(), "apiserver".to_string()),
+                ("provider".to_string(), "kubernetes".to_string()),
+            ])),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("10.96.0.1".to_string()),
+            ports: Some(vec![ServicePort {
+                name: Some("https".to_string()),
+                port: 443,
+                protocol: Some("TCP".to_string()),
+                target_port: Some(IntOrString::Int(6443)),
+                ..Default::default()
+            }]),
+            session_affinity: Some("None".to_string()),
+            type_: Some("ClusterIP".to_string()),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let created = api.create(&mut ctx, Object::Service(svc));
+    debug_assert!(created.is_ok(), "bootstrap kubernetes service: {created:?}");
 }
 
 /// One simulated cluster.
 pub struct Cluster {
-    _seed: u64,
+    pub(crate) api: ApiServer,
+    pub(crate) rng: SimRng,
+    pub(crate) now: SimTime,
+    pub(crate) manager: Manager,
+    /// The current context's namespace (`kubectl config set-context --current --namespace`).
+    pub(crate) namespace: String,
+    builder: ClusterBuilder,
 }
 
 impl Cluster {
     /// A builder with seed 0.
     pub fn builder() -> ClusterBuilder {
-        ClusterBuilder { seed: 0 }
+        ClusterBuilder {
+            seed: 0,
+            history_window: DEFAULT_HISTORY_WINDOW,
+        }
     }
 
-    /// Runs a script (one command per line, heredocs allowed).
-    pub fn run_script(&mut self, _script: &str) -> CommandOutput {
-        CommandOutput::default()
+    /// A new cluster from the same settings (`kubeniwa reset`).
+    pub fn reset(&mut self) {
+        *self = self.builder.clone().build();
+    }
+
+    /// The API server (reads).
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    /// The simulated clock.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The current namespace of the kubectl context.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// Runs every piece of work that needs no simulated time to pass.
+    pub fn settle(&mut self) {
+        self.manager.fire_timers(self.now);
+        self.manager.settle(&mut self.api, &mut self.rng, self.now);
+    }
+
+    /// Advances the clock by `ms` milliseconds, running each timer at its own instant.
+    pub fn advance_ms(&mut self, ms: u64) {
+        let target = self.now.plus_ms(ms.min(i64::MAX as u64) as i64);
+        self.settle();
+        while let Some(due) = self.manager.next_timer() {
+            if due > target {
+                break;
+            }
+            self.now = due.max(self.now);
+            self.settle();
+        }
+        self.now = target;
+        self.settle();
+    }
+
+    /// Runs a script (one command per line, heredocs allowed) with no files to read.
+    pub fn run_script(&mut self, script: &str) -> CommandOutput {
+        self.run_script_with(script, &NoFiles)
+    }
+
+    /// Runs a script, reading `-f PATH` and `cat PATH` through `files`.
+    pub fn run_script_with(&mut self, script: &str, files: &dyn Files) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        for (_, result) in shell::run_script(self, script, files) {
+            out.stdout.push_str(&result.stdout);
+            out.stderr.push_str(&result.stderr);
+            if result.exit_code != 0 {
+                out.exit_code = result.exit_code;
+            }
+        }
+        out
     }
 
     /// Applies YAML as `kubectl apply -f -` would.
-    pub fn apply_yaml(&mut self, _yaml: &str) -> CommandOutput {
-        CommandOutput::default()
+    pub fn apply_yaml(&mut self, yaml: &str) -> CommandOutput {
+        let argv: Vec<String> = ["kubectl", "apply", "-f", "-"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let out = shell::run_argv(self, &argv, Some(yaml), &NoFiles);
+        self.settle();
+        out
     }
 
-    /// Every stored object, for the first page's table.
+    /// Every stored object, for the first page's table, in key order.
     pub fn view_objects(&self) -> Vec<ObjectRow> {
-        Vec::new()
+        self.api
+            .store()
+            .range("/registry/")
+            .map(|kv| ObjectRow {
+                kind: kv.value.kind().info().kind.to_string(),
+                namespace: kv.value.namespace().to_string(),
+                name: kv.value.name().to_string(),
+                revision: kv.mod_revision,
+            })
+            .collect()
+    }
+
+    /// The API server, for benchmarks that drive it directly.
+    #[doc(hidden)]
+    pub fn api_mut_for_bench(&mut self) -> &mut ApiServer {
+        &mut self.api
     }
 
     /// The store's current revision.
     pub fn revision(&self) -> u64 {
-        0
+        self.api.revision()
     }
-
-    /// Advances simulated time by `ms` milliseconds.
-    pub fn advance_ms(&mut self, _ms: u64) {}
 }

@@ -4,8 +4,13 @@
 //! native shell and the API server only drive it. `Cluster` is the facade.
 
 pub mod apiserver;
+pub mod client;
+pub mod controllers;
+pub mod kubectl;
 pub mod model;
+pub mod shell;
 pub mod sim;
+pub mod store;
 
 mod cluster;
 pub use cluster::{Cluster, ClusterBuilder, CommandOutput};

@@ -62,11 +62,20 @@ pub struct FieldError {
 impl FieldError {
     /// `Required value` with a detail.
     pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { kind: FieldErrorType::Required, field: field.into(), bad_value: None, detail: detail.into() }
+        FieldError {
+            kind: FieldErrorType::Required,
+            field: field.into(),
+            bad_value: None,
+            detail: detail.into(),
+        }
     }
 
     /// `Invalid value: <value>: <detail>` where `value` is already rendered.
-    pub fn invalid(field: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn invalid(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         FieldError {
             kind: FieldErrorType::Invalid,
             field: field.into(),
@@ -77,7 +86,12 @@ impl FieldError {
 
     /// `Forbidden: <detail>`.
     pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { kind: FieldErrorType::Forbidden, field: field.into(), bad_value: None, detail: detail.into() }
+        FieldError {
+            kind: FieldErrorType::Forbidden,
+            field: field.into(),
+            bad_value: None,
+            detail: detail.into(),
+        }
     }
 
     /// `Duplicate value: <value>`.
@@ -91,13 +105,21 @@ impl FieldError {
     }
 
     /// `Unsupported value: <value>: supported values: "a", "b"`.
-    pub fn not_supported(field: impl Into<String>, value: impl Into<String>, supported: &[&str]) -> Self {
+    pub fn not_supported(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        supported: &[&str],
+    ) -> Self {
         let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
         FieldError {
             kind: FieldErrorType::NotSupported,
             field: field.into(),
             bad_value: Some(value.into()),
-            detail: if list.is_empty() { String::new() } else { format!("supported values: {}", list.join(", ")) },
+            detail: if list.is_empty() {
+                String::new()
+            } else {
+                format!("supported values: {}", list.join(", "))
+            },
         }
     }
 }
@@ -128,9 +150,17 @@ pub enum ApiError {
     /// 409: `pods "x" already exists`.
     AlreadyExists { resource: String, name: String },
     /// 409: stale resourceVersion on update.
-    Conflict { resource: String, name: String, message: String },
+    Conflict {
+        resource: String,
+        name: String,
+        message: String,
+    },
     /// 422: every field error of the object. `kind` is `Deployment.apps` / `Pod`.
-    Invalid { kind: String, name: String, errors: Vec<FieldError> },
+    Invalid {
+        kind: String,
+        name: String,
+        errors: Vec<FieldError>,
+    },
     /// 403 with the full message.
     Forbidden { message: String },
     /// 410: `too old resource version: 5 (10)`.
@@ -141,6 +171,10 @@ pub enum ApiError {
     MethodNotAllowed { message: String },
     /// 500 with the full message.
     Internal { message: String },
+    /// 422 without a kind or field errors (a JSON patch that could not be applied).
+    InvalidRequest { message: String },
+    /// A status with no reason (upstream's generic 500 from a failed strategic patch).
+    Unknown { code: u16, message: String },
 }
 
 impl ApiError {
@@ -155,6 +189,8 @@ impl ApiError {
             ApiError::BadRequest { .. } => 400,
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::Internal { .. } => 500,
+            ApiError::InvalidRequest { .. } => 422,
+            ApiError::Unknown { code, .. } => *code,
         }
     }
 
@@ -170,6 +206,8 @@ impl ApiError {
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::MethodNotAllowed { .. } => "MethodNotAllowed",
             ApiError::Internal { .. } => "InternalError",
+            ApiError::InvalidRequest { .. } => "Invalid",
+            ApiError::Unknown { .. } => "",
         }
     }
 
@@ -189,9 +227,18 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::NotFound { resource, name } => write!(f, "{resource} \"{name}\" not found"),
-            ApiError::AlreadyExists { resource, name } => write!(f, "{resource} \"{name}\" already exists"),
-            ApiError::Conflict { resource, name, message } => {
-                write!(f, "Operation cannot be fulfilled on {resource} \"{name}\": {message}")
+            ApiError::AlreadyExists { resource, name } => {
+                write!(f, "{resource} \"{name}\" already exists")
+            }
+            ApiError::Conflict {
+                resource,
+                name,
+                message,
+            } => {
+                write!(
+                    f,
+                    "Operation cannot be fulfilled on {resource} \"{name}\": {message}"
+                )
             }
             ApiError::Invalid { kind, name, errors } => {
                 let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -205,7 +252,9 @@ impl fmt::Display for ApiError {
             | ApiError::Gone { message }
             | ApiError::BadRequest { message }
             | ApiError::MethodNotAllowed { message }
-            | ApiError::Internal { message } => f.write_str(message),
+            | ApiError::Internal { message }
+            | ApiError::InvalidRequest { message }
+            | ApiError::Unknown { message, .. } => f.write_str(message),
         }
     }
 }
@@ -218,7 +267,10 @@ mod tests {
 
     #[test]
     fn status_messages_match_v1_32() {
-        let e = ApiError::NotFound { resource: "pods".into(), name: "x".into() };
+        let e = ApiError::NotFound {
+            resource: "pods".into(),
+            name: "x".into(),
+        };
         assert_eq!(e.to_string(), "pods \"x\" not found");
         let e = ApiError::conflict("deployments.apps", "web");
         assert_eq!(
@@ -229,13 +281,21 @@ mod tests {
         let e = ApiError::Invalid {
             kind: "Deployment.apps".into(),
             name: "web".into(),
-            errors: vec![FieldError::invalid("spec.replicas", "-1", "must be greater than or equal to 0")],
+            errors: vec![FieldError::invalid(
+                "spec.replicas",
+                "-1",
+                "must be greater than or equal to 0",
+            )],
         };
         assert_eq!(
             e.to_string(),
             "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
         );
-        let e = FieldError::not_supported("spec.restartPolicy", quoted("Sometimes"), &["Always", "OnFailure", "Never"]);
+        let e = FieldError::not_supported(
+            "spec.restartPolicy",
+            quoted("Sometimes"),
+            &["Always", "OnFailure", "Never"],
+        );
         assert_eq!(
             e.to_string(),
             "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""

@@ -224,7 +224,10 @@ impl Object {
 
     /// Decodes a manifest (JSON value) whose `apiVersion`/`kind` select the type.
     pub fn from_manifest(value: Value) -> Result<Object, DecodeError> {
-        let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let api_version = value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("");
         if kind_name.is_empty() {
             return Err(DecodeError::MissingKind);
@@ -293,10 +296,14 @@ mod tests {
 
     #[test]
     fn unknown_kind_is_reported() {
-        let v = serde_json::json!({"apiVersion": "v1", "kind": "Gadget", "metadata": {"name": "x"}});
+        let v =
+            serde_json::json!({"apiVersion": "v1", "kind": "Gadget", "metadata": {"name": "x"}});
         assert_eq!(
             Object::from_manifest(v),
-            Err(DecodeError::UnknownKind { api_version: "v1".into(), kind: "Gadget".into() })
+            Err(DecodeError::UnknownKind {
+                api_version: "v1".into(),
+                kind: "Gadget".into()
+            })
         );
     }
 }

@@ -1,0 +1,3 @@
+//! Parts of the native binary that are not the engine (they may read the wall clock).
+
+pub mod bench;

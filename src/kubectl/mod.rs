@@ -1,0 +1,249 @@
+//! kubectl: parses a command line into a request, runs it against the engine, and prints
+//! what kubectl v1.32 prints — the same columns, messages and exit codes. Text in, text
+//! out; shared by the browser terminal, `kubeniwa shell` and (later) the API server's
+//! Table output.
+
+pub mod args;
+pub mod printers;
+
+mod apply;
+mod create;
+mod delete;
+mod get;
+mod label;
+mod manifest;
+mod output;
+mod resources;
+
+use crate::apiserver::ApiError;
+use crate::cluster::{Cluster, CommandOutput};
+use crate::shell::Files;
+
+/// What a kubectl command needs besides the cluster: its standard input and files.
+pub(crate) struct Io<'a> {
+    /// Standard input (a heredoc or the previous command of a pipe).
+    pub stdin: Option<&'a str>,
+    /// Where `-f PATH` reads from.
+    pub files: &'a dyn Files,
+}
+
+/// The subcommands kubeniwa implements, for "unknown command" suggestions.
+const COMMANDS: &[&str] = &[
+    "annotate", "apply", "create", "delete", "get", "label", "version",
+];
+
+/// All of kubectl's top-level commands (v1.32) in the order of `kubectl --help`, which is
+/// the order cobra lists suggestions in.
+const ALL_COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+];
+
+/// Runs `kubectl ARGS...`.
+pub fn run(
+    cluster: &mut Cluster,
+    args: &[String],
+    stdin: Option<&str>,
+    files: &dyn Files,
+) -> CommandOutput {
+    let io = Io { stdin, files };
+    // Global flags may come before the subcommand (`kubectl -n dev get po`): move them after it.
+    let mut args: Vec<String> = args.to_vec();
+    let sub_index = first_word(&args);
+    let Some(sub_index) = sub_index else {
+        return CommandOutput::ok(USAGE);
+    };
+    let sub = args.remove(sub_index);
+    let rest = args;
+    match sub.as_str() {
+        "get" => get::run(cluster, &rest, &io),
+        "apply" => apply::run(cluster, &rest, &io),
+        "create" => create::run(cluster, &rest, &io),
+        "delete" => delete::run(cluster, &rest, &io),
+        "label" => label::run(cluster, &rest, &io, label::Which::Labels),
+        "annotate" => label::run(cluster, &rest, &io, label::Which::Annotations),
+        "version" => CommandOutput::ok(
+            "Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0\n",
+        ),
+        other if ALL_COMMANDS.contains(&other) => CommandOutput::fail(
+            format!("error: kubeniwa does not implement \"kubectl {other}\" yet\n"),
+            1,
+        ),
+        other => unknown_command(other),
+    }
+}
+
+/// Index of the first word that is not a global flag or a global flag's value.
+fn first_word(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if !a.starts_with('-') {
+            return Some(i);
+        }
+        let takes_value = args::GLOBAL.iter().any(|s| {
+            s.takes_value
+                && (a == &format!("--{}", s.long) || s.short.is_some_and(|c| a == &format!("-{c}")))
+        });
+        i += if takes_value { 2 } else { 1 };
+    }
+    None
+}
+
+const USAGE: &str = "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  edit            Edit a resource on the server\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
+/// cobra's "unknown command" with its suggestions (Levenshtein distance ≤ 2, or a prefix).
+fn unknown_command(word: &str) -> CommandOutput {
+    let mut suggestions: Vec<&str> = ALL_COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(word, c) <= 2 || c.starts_with(&word.to_ascii_lowercase()))
+        .collect();
+    suggestions.dedup();
+    let _ = COMMANDS;
+    let mut text = format!("Error: unknown command \"{word}\" for \"kubectl\"\n");
+    if !suggestions.is_empty() {
+        text.push_str("\nDid you mean this?\n");
+        for s in suggestions {
+            text.push_str(&format!("\t{s}\n"));
+        }
+        text.push('\n');
+    }
+    CommandOutput::fail(text, 1)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_ascii_lowercase().chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = if ca == cb { 0 } else { 1 };
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// kubectl's rendering of a server error: `Error from server (NotFound): ...`, or for an
+/// invalid object `The Deployment "web" is invalid: ...` (one error inline, several as a
+/// bulleted list).
+pub(crate) fn server_error(e: &ApiError) -> String {
+    match e {
+        ApiError::Invalid { kind, name, errors } => {
+            let kind = kind.split('.').next().unwrap_or(kind);
+            if errors.len() == 1 {
+                format!("The {kind} \"{name}\" is invalid: {}\n", errors[0])
+            } else {
+                let mut s = format!("The {kind} \"{name}\" is invalid: \n");
+                for err in errors {
+                    s.push_str(&format!("* {err}\n"));
+                }
+                s
+            }
+        }
+        ApiError::InvalidRequest { message } => format!("The request is invalid: {message}\n"),
+        ApiError::Unknown { message, .. } => format!("Error from server: {message}\n"),
+        _ => format!("Error from server ({}): {}\n", e.reason(), e),
+    }
+}
+
+/// A server error met while processing a file: kubectl adds `error when creating "f":`.
+pub(crate) fn server_error_in(e: &ApiError, verb: &str, source: &str) -> String {
+    match e {
+        ApiError::Invalid { .. } => server_error(e),
+        _ => format!(
+            "Error from server ({}): error when {verb} \"{source}\": {}\n",
+            e.reason(),
+            e
+        ),
+    }
+}
+
+/// `Error: unknown flag...` plus cobra's usage hint for the command.
+pub(crate) fn flag_error(command: &str, e: &args::FlagError) -> CommandOutput {
+    CommandOutput::fail(
+        format!(
+            "Error: {}\nSee 'kubectl {command} --help' for usage.\n",
+            e.0
+        ),
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_command_suggests_like_cobra() {
+        // `kubectl gt po` on v1.32 suggests set, get and cp (distance <= 2), in command order.
+        let out = unknown_command("gt");
+        assert!(out
+            .stderr
+            .starts_with("Error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n"));
+        assert!(
+            out.stderr.ends_with("\tset\n\tget\n\tcp\n\n"),
+            "{}",
+            out.stderr
+        );
+        let out = unknown_command("xyzzy");
+        assert_eq!(
+            out.stderr,
+            "Error: unknown command \"xyzzy\" for \"kubectl\"\n"
+        );
+        assert_eq!(out.exit_code, 1);
+    }
+
+    #[test]
+    fn global_flags_before_the_subcommand() {
+        let args: Vec<String> = ["-n", "dev", "get", "po"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(first_word(&args), Some(2));
+    }
+}

@@ -1,0 +1,400 @@
+//! Parsing what a user types into the terminal (or feeds `kubeniwa shell`): lines of
+//! commands with POSIX-style quoting, `|` pipes, `;`/`&&`/`||` lists, comments, and
+//! heredocs (`cat <<EOF | kubectl apply -f -`). No command is run here.
+
+/// One command of a pipeline: its words and, when it had a heredoc, the heredoc's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimpleCommand {
+    /// The words after quote removal.
+    pub argv: Vec<String>,
+    /// The heredoc body (`<<EOF ... EOF`), which becomes the command's standard input.
+    pub heredoc: Option<String>,
+}
+
+/// How a pipeline is joined to the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connector {
+    /// First in the line, or after `;`: always runs.
+    Always,
+    /// After `&&`: runs if the previous pipeline succeeded.
+    And,
+    /// After `||`: runs if the previous pipeline failed.
+    Or,
+}
+
+/// Commands joined by `|`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pipeline {
+    /// How it follows the previous pipeline.
+    pub connector: Connector,
+    /// The commands, left to right.
+    pub commands: Vec<SimpleCommand>,
+}
+
+/// One logical line of input (a line plus its heredoc bodies), ready to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The text as typed (first physical line), for echoing in transcripts.
+    pub text: String,
+    /// The pipelines of the line.
+    pub pipelines: Vec<Pipeline>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Token {
+    Word(String),
+    Pipe,
+    Semi,
+    AndIf,
+    OrIf,
+    Heredoc { delimiter: String, strip_tabs: bool },
+}
+
+/// Splits a script into lines. A syntax error (an unterminated quote, a heredoc without
+/// its end) is reported with bash's wording and the line number.
+pub fn parse_script(script: &str) -> Result<Vec<Line>, String> {
+    let physical: Vec<&str> = script.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < physical.len() {
+        let first = i;
+        let mut text = physical[i].to_string();
+        i += 1;
+        // A trailing backslash continues the line; an open quote continues it too.
+        while (text.ends_with('\\') || open_quote(&text)) && i < physical.len() {
+            if text.ends_with('\\') {
+                text.pop();
+            } else {
+                text.push('\n');
+            }
+            text.push_str(physical[i]);
+            i += 1;
+        }
+        let tokens = tokenize(&text).map_err(|e| format!("line {}: {}", first + 1, e))?;
+        if tokens.is_empty() {
+            continue;
+        }
+        let mut pipelines = Vec::new();
+        let mut current = Pipeline {
+            connector: Connector::Always,
+            commands: Vec::new(),
+        };
+        let mut cmd = SimpleCommand {
+            argv: Vec::new(),
+            heredoc: None,
+        };
+        for tok in tokens {
+            match tok {
+                Token::Word(w) => cmd.argv.push(w),
+                Token::Heredoc {
+                    delimiter,
+                    strip_tabs,
+                } => {
+                    let mut body = String::new();
+                    let mut closed = false;
+                    while i < physical.len() {
+                        let l = physical[i];
+                        i += 1;
+                        let cmp = if strip_tabs {
+                            l.trim_start_matches('\t')
+                        } else {
+                            l
+                        };
+                        if cmp == delimiter {
+                            closed = true;
+                            break;
+                        }
+                        body.push_str(cmp);
+                        body.push('\n');
+                    }
+                    if !closed {
+                        return Err(format!(
+                            "line {}: warning: here-document delimited by end-of-file (wanted `{}')",
+                            first + 1,
+                            delimiter
+                        ));
+                    }
+                    cmd.heredoc = Some(body);
+                }
+                Token::Pipe => {
+                    if cmd.argv.is_empty() {
+                        return Err(format!(
+                            "line {}: syntax error near unexpected token `|'",
+                            first + 1
+                        ));
+                    }
+                    current.commands.push(std::mem::replace(
+                        &mut cmd,
+                        SimpleCommand {
+                            argv: Vec::new(),
+                            heredoc: None,
+                        },
+                    ));
+                }
+                Token::Semi | Token::AndIf | Token::OrIf => {
+                    let next = match tok {
+                        Token::AndIf => Connector::And,
+                        Token::OrIf => Connector::Or,
+                        _ => Connector::Always,
+                    };
+                    if cmd.argv.is_empty() {
+                        let t = match next {
+                            Connector::And => "&&",
+                            Connector::Or => "||",
+                            Connector::Always => ";",
+                        };
+                        return Err(format!(
+                            "line {}: syntax error near unexpected token `{t}'",
+                            first + 1
+                        ));
+                    }
+                    current.commands.push(std::mem::replace(
+                        &mut cmd,
+                        SimpleCommand {
+                            argv: Vec::new(),
+                            heredoc: None,
+                        },
+                    ));
+                    pipelines.push(std::mem::replace(
+                        &mut current,
+                        Pipeline {
+                            connector: next,
+                            commands: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        if !cmd.argv.is_empty() {
+            current.commands.push(cmd);
+        } else if !current.commands.is_empty() || current.connector != Connector::Always {
+            // A line may not end in `|`, `&&` or `||`.
+            return Err(format!(
+                "line {}: syntax error: unexpected end of file",
+                first + 1
+            ));
+        }
+        if !current.commands.is_empty() {
+            pipelines.push(current);
+        }
+        let first_line = text.lines().next().unwrap_or("").to_string();
+        out.push(Line {
+            text: first_line,
+            pipelines,
+        });
+    }
+    Ok(out)
+}
+
+fn open_quote(text: &str) -> bool {
+    let mut single = false;
+    let mut double = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if !single => {
+                chars.next();
+            }
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double => break,
+            _ => {}
+        }
+    }
+    single || double
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let mut word = String::new();
+    let mut in_word = false;
+    let flush = |word: &mut String, in_word: &mut bool, tokens: &mut Vec<Token>| {
+        if *in_word {
+            tokens.push(Token::Word(std::mem::take(word)));
+            *in_word = false;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' | '\n' => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                i += 1;
+            }
+            '#' if !in_word => break,
+            '\'' => {
+                in_word = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    word.push(chars[i]);
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err("unexpected EOF while looking for matching `''".to_string());
+                }
+                i += 1;
+            }
+            '"' => {
+                in_word = true;
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\'
+                        && i + 1 < chars.len()
+                        && matches!(chars[i + 1], '"' | '\\' | '$' | '`')
+                    {
+                        i += 1;
+                    }
+                    word.push(chars[i]);
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err("unexpected EOF while looking for matching `\"'".to_string());
+                }
+                i += 1;
+            }
+            '\\' => {
+                in_word = true;
+                if i + 1 < chars.len() {
+                    word.push(chars[i + 1]);
+                }
+                i += 2;
+            }
+            '|' => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                if chars.get(i + 1) == Some(&'|') {
+                    tokens.push(Token::OrIf);
+                    i += 2;
+                } else {
+                    tokens.push(Token::Pipe);
+                    i += 1;
+                }
+            }
+            '&' if chars.get(i + 1) == Some(&'&') => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                tokens.push(Token::AndIf);
+                i += 2;
+            }
+            ';' => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                tokens.push(Token::Semi);
+                i += 1;
+            }
+            '<' if chars.get(i + 1) == Some(&'<') && chars.get(i + 2) != Some(&'<') => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                i += 2;
+                let strip_tabs = chars.get(i) == Some(&'-');
+                if strip_tabs {
+                    i += 1;
+                }
+                while i < chars.len() && chars[i] == ' ' {
+                    i += 1;
+                }
+                let mut delim = String::new();
+                while i < chars.len() && !matches!(chars[i], ' ' | '\t' | '|' | ';' | '&') {
+                    if chars[i] != '\'' && chars[i] != '"' {
+                        delim.push(chars[i]);
+                    }
+                    i += 1;
+                }
+                if delim.is_empty() {
+                    return Err("syntax error near unexpected token `newline'".to_string());
+                }
+                tokens.push(Token::Heredoc {
+                    delimiter: delim,
+                    strip_tabs,
+                });
+            }
+            _ => {
+                in_word = true;
+                word.push(c);
+                i += 1;
+            }
+        }
+    }
+    flush(&mut word, &mut in_word, &mut tokens);
+    Ok(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argvs(script: &str) -> Vec<Vec<Vec<String>>> {
+        parse_script(script)
+            .unwrap()
+            .into_iter()
+            .map(|l| {
+                l.pipelines
+                    .into_iter()
+                    .flat_map(|p| p.commands.into_iter().map(|c| c.argv))
+                    .map(|a| vec![a])
+                    .flatten()
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quotes_are_removed_as_bash_does() {
+        let a = argvs("kubectl label po x 'a=b c' \"d=\\\"e\\\"\" f\\ g");
+        assert_eq!(
+            a[0][0],
+            vec!["kubectl", "label", "po", "x", "a=b c", "d=\"e\"", "f g"]
+        );
+    }
+
+    #[test]
+    fn heredoc_feeds_the_first_command_of_the_pipe() {
+        let lines =
+            parse_script("cat <<EOF | kubectl apply -f -\nkind: X\n  a: 1\nEOF\nkubectl get po\n")
+                .unwrap();
+        assert_eq!(lines.len(), 2);
+        let p = &lines[0].pipelines[0];
+        assert_eq!(p.commands[0].argv, vec!["cat"]);
+        assert_eq!(p.commands[0].heredoc.as_deref(), Some("kind: X\n  a: 1\n"));
+        assert_eq!(p.commands[1].argv, vec!["kubectl", "apply", "-f", "-"]);
+        assert_eq!(
+            lines[1].pipelines[0].commands[0].argv,
+            vec!["kubectl", "get", "po"]
+        );
+    }
+
+    #[test]
+    fn quoted_heredoc_delimiter_and_lists() {
+        let lines =
+            parse_script("cat <<'END' && echo ok; echo two || echo three\nhi\nEND").unwrap();
+        let p = &lines[0].pipelines;
+        assert_eq!(p.len(), 4);
+        assert_eq!(p[0].commands[0].heredoc.as_deref(), Some("hi\n"));
+        assert_eq!(p[1].connector, Connector::And);
+        assert_eq!(p[2].connector, Connector::Always);
+        assert_eq!(p[3].connector, Connector::Or);
+    }
+
+    #[test]
+    fn comments_and_blank_lines_are_skipped() {
+        assert_eq!(
+            parse_script("# comment\n\n   \necho hi # trailing")
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_not_panicked() {
+        assert!(parse_script("echo 'open").is_err());
+        assert!(parse_script("cat <<EOF\nno end").is_err());
+        assert!(parse_script("| echo").is_err());
+        assert!(parse_script("echo &&").is_err());
+        assert!(parse_script("cat <<").is_err());
+    }
+
+    #[test]
+    fn multi_line_quotes_continue() {
+        let a = argvs("echo 'a\nb'");
+        assert_eq!(a[0][0], vec!["echo", "a\nb"]);
+    }
+}
