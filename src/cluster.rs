@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::apiserver::{ApiServer, Ctx, DEFAULT_HISTORY_WINDOW};
+use crate::config::ClusterConfig;
 use crate::controllers::{self, Manager};
 use crate::model::Object;
 use crate::shell::{self, Files, NoFiles};
@@ -59,6 +60,7 @@ impl CommandOutput {
 pub struct ClusterBuilder {
     seed: u64,
     history_window: u64,
+    config: ClusterConfig,
 }
 
 impl ClusterBuilder {
@@ -74,13 +76,25 @@ impl ClusterBuilder {
         self
     }
 
+    /// The number of worker nodes (default 3), as `kubeniwa shell --nodes N`.
+    pub fn workers(mut self, n: usize) -> Self {
+        self.config.workers = n;
+        self
+    }
+
+    /// The whole layout.
+    pub fn config(mut self, config: ClusterConfig) -> Self {
+        self.config = config;
+        self
+    }
+
     /// Builds the cluster and lets it settle.
     pub fn build(self) -> Cluster {
         let mut api = ApiServer::new(self.history_window);
         let mut rng = SimRng::new(self.seed);
         let now = SimTime::START;
         bootstrap(&mut api, &mut rng, now);
-        let manager = Manager::new(controllers::all(), &api);
+        let manager = Manager::new(controllers::all(&self.config), &api);
         let mut cluster = Cluster {
             api,
             rng,
@@ -155,6 +169,7 @@ impl Cluster {
         ClusterBuilder {
             seed: 0,
             history_window: DEFAULT_HISTORY_WINDOW,
+            config: ClusterConfig::default(),
         }
     }
 
@@ -166,6 +181,11 @@ impl Cluster {
     /// The API server (reads).
     pub fn api(&self) -> &ApiServer {
         &self.api
+    }
+
+    /// The cluster's layout.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.builder.config
     }
 
     /// The simulated clock.

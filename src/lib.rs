@@ -13,6 +13,7 @@ pub mod sim;
 pub mod store;
 
 mod cluster;
+pub mod config;
 pub use cluster::{Cluster, ClusterBuilder, CommandOutput};
 
 pub mod view;

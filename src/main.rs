@@ -1,6 +1,6 @@
 //! The native `kubeniwa` command.
 //!
-//! - `kubeniwa shell [--seed N]`: reads commands from standard input, runs them on one
+//! - `kubeniwa shell [--seed N] [--nodes N]`: reads commands from standard input, runs them on one
 //!   simulated cluster and prints what the browser terminal prints (SPEC 3.2).
 //! - `kubeniwa bench`: see `kubeniwa bench --help`.
 //!
@@ -45,7 +45,8 @@ impl Files for HostFiles {
 }
 
 const USAGE: &str = "Usage:
-  kubeniwa shell [--seed N]    run commands from standard input on a simulated cluster
+  kubeniwa shell [--seed N] [--nodes N]
+                               run commands from standard input on a simulated cluster
   kubeniwa bench [--json]      time the engine on standard workloads
 ";
 
@@ -93,7 +94,15 @@ fn shell(args: &[String]) -> i32 {
         eprintln!("kubeniwa shell: standard input is not text");
         return 2;
     }
-    let mut cluster = Cluster::builder().seed(seed).build();
+    let workers = match flag_value(args, "--nodes").map(|s| s.parse::<usize>()) {
+        None => 3,
+        Some(Ok(n)) if n <= 5000 => n,
+        Some(_) => {
+            eprintln!("kubeniwa shell: --nodes takes a number of worker nodes from 0 to 5000");
+            return 2;
+        }
+    };
+    let mut cluster = Cluster::builder().seed(seed).workers(workers).build();
     let mut status = 0;
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

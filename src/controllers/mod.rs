@@ -14,6 +14,7 @@ mod serviceaccount;
 pub use manager::{Manager, ReconcileCtx};
 
 use crate::apiserver::{ApiError, ApiServer, WatchEvent};
+use crate::config::ClusterConfig;
 use crate::model::Kind;
 
 /// Identifies one object: what a work queue holds.
@@ -72,7 +73,8 @@ pub trait Controller {
 
 /// The controllers kubeniwa runs, in a fixed order (the order only decides who goes first
 /// at one instant, and is part of what makes runs reproducible).
-pub fn all() -> Vec<Box<dyn Controller>> {
+pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
+    let _ = config;
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
