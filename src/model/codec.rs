@@ -12,16 +12,25 @@
 //!   is true, `0644` is 420) and kubectl's exact parse error text ([`ParseError`]).
 //! - [`unknown_fields`] / [`strict_decoding_message`]: the server's strict decoding report.
 //!
-//! Submodules: `resolve` (YAML 1.1 scalar resolution), `numbers` (Go float formatting),
-//! `emit` (the YAML writer), `json` (JSON writer and Go's JSON syntax errors), `yaml_in`
-//! and `parse` (reading manifests), `strict` (unknown fields).
+//! Submodules. Writing YAML: `resolve` and `timestamp` (YAML 1.1 scalar resolution),
+//! `scalar` (style choice), `order` (key order), `reread` (what go-yaml makes of Go's JSON),
+//! `emit` (the emitter). Writing JSON: `json`; both use `numbers` (Go float formatting).
+//! Reading: `parse` (documents, errors, lists), `yaml_in` and `convert` (YAML to JSON),
+//! `json_scan` and `json_read` (JSON manifests). Strict decoding: `strict`.
 
+mod convert;
 mod emit;
 mod json;
+mod json_read;
+mod json_scan;
 mod numbers;
+mod order;
 mod parse;
+mod reread;
 mod resolve;
+mod scalar;
 mod strict;
+mod timestamp;
 mod yaml_in;
 
 #[cfg(test)]
@@ -34,30 +43,20 @@ pub use strict::{strict_decoding_message, unknown_fields};
 
 /// The YAML `kubectl ... -o yaml` prints for `value` (one document, ending in a newline).
 ///
-/// Strings holding characters go-yaml refuses to read back (DEL, C1 controls, U+FFFE,
-/// U+FFFF) make kubectl fail instead; see [`try_to_yaml`]. Here they are escaped.
+/// For the few values kubectl cannot print (see [`try_to_yaml`]) this still writes YAML,
+/// escaping what it must.
 pub fn to_yaml(value: &Value) -> String {
     emit::emit_document(value)
 }
 
-/// Like [`to_yaml`], but fails where kubectl fails: the error is the text kubectl prints
-/// after `error: ` (`yaml: control characters are not allowed`).
+/// Like [`to_yaml`], but fails where kubectl fails, because go-yaml cannot read back the
+/// JSON text of the object: a string with DEL or a C1 control character, a key containing
+/// U+0085, or a key longer than 1022 characters. The error is the text kubectl prints after
+/// `error: ` (`yaml: control characters are not allowed`).
 pub fn try_to_yaml(value: &Value) -> Result<String, String> {
-    if contains_refused_character(value) {
-        return Err("yaml: control characters are not allowed".to_string());
-    }
-    Ok(to_yaml(value))
-}
-
-fn contains_refused_character(value: &Value) -> bool {
-    let refused = |s: &str| s.chars().any(emit::is_refused_by_reader);
-    match value {
-        Value::String(s) => refused(s),
-        Value::Array(items) => items.iter().any(contains_refused_character),
-        Value::Object(map) => map
-            .iter()
-            .any(|(k, v)| refused(k) || contains_refused_character(v)),
-        _ => false,
+    match reread::reread_error(value) {
+        Some(message) => Err(message),
+        None => Ok(to_yaml(value)),
     }
 }
 

@@ -8,279 +8,19 @@
 //! with its 80-column folding. The state machine below keeps libyaml's names (`indent`,
 //! `whitespace`, `indention`, `column`) so it can be read against `emitterc.go`.
 
-use super::numbers::{format_g, format_json};
-use super::resolve::{is_base60_float, resolve, Resolved};
+use super::order::natural_cmp;
+use super::scalar::{analyze, is_break, is_printable, number_text, Scalar, Style};
 use serde_json::Value;
-use std::cmp::Ordering;
 
 /// The emitter's preferred indentation and line width (libyaml defaults).
 const BEST_INDENT: i32 = 2;
 const BEST_WIDTH: usize = 80;
-
-/// Scalar styles, as requested by the encoder and then settled by the emitter.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Style {
-    Plain,
-    SingleQuoted,
-    DoubleQuoted,
-    Literal,
-}
 
 /// Where a node sits, which decides indentation and whether a key may be "simple".
 #[derive(Clone, Copy, Default)]
 struct Context {
     mapping: bool,
     simple_key: bool,
-}
-
-/// `yaml_emitter_analyze_scalar`: which styles can represent the text.
-struct Analysis {
-    multiline: bool,
-    block_plain_allowed: bool,
-    single_quoted_allowed: bool,
-    block_allowed: bool,
-}
-
-fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-
-/// libyaml's `is_printable`: characters outside the Basic Multilingual Plane count as
-/// unprintable, so emoji are written as `\U` escapes in double quotes.
-fn is_printable(c: char) -> bool {
-    matches!(c as u32, 0x0A | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD) && c != '\u{FEFF}'
-}
-
-fn analyze(value: &[char]) -> Analysis {
-    if value.is_empty() {
-        return Analysis {
-            multiline: false,
-            block_plain_allowed: true,
-            single_quoted_allowed: true,
-            block_allowed: false,
-        };
-    }
-    let starts = |p: &str| value.iter().take(3).copied().eq(p.chars());
-    let mut block_indicators = value.len() >= 3 && (starts("---") || starts("..."));
-    let (mut line_breaks, mut special) = (false, false);
-    let (mut leading_space, mut leading_break) = (false, false);
-    let (mut trailing_space, mut trailing_break) = (false, false);
-    let (mut break_space, mut space_break) = (false, false);
-    let (mut previous_space, mut previous_break) = (false, false);
-    let mut preceded_by_whitespace = true;
-    let last = value.len() - 1;
-    for (i, &c) in value.iter().enumerate() {
-        let followed_by_whitespace = value.get(i + 1).is_none_or(|&n| is_blank(n));
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => block_indicators = true,
-                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
-                _ => {}
-            }
-        } else {
-            match c {
-                ':' if followed_by_whitespace => block_indicators = true,
-                '#' if preceded_by_whitespace => block_indicators = true,
-                _ => {}
-            }
-        }
-        if !is_printable(c) {
-            special = true;
-        }
-        if c == ' ' {
-            leading_space |= i == 0;
-            trailing_space |= i == last;
-            break_space |= previous_break;
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            leading_break |= i == 0;
-            trailing_break |= i == last;
-            space_break |= previous_space;
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = is_blank(c) || is_break(c) || c == '\0';
-    }
-    let mut a = Analysis {
-        multiline: line_breaks,
-        block_plain_allowed: true,
-        single_quoted_allowed: true,
-        block_allowed: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break || line_breaks {
-        a.block_plain_allowed = false;
-    }
-    if trailing_space {
-        a.block_allowed = false;
-    }
-    if break_space {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-    }
-    if space_break || special {
-        a.block_plain_allowed = false;
-        a.single_quoted_allowed = false;
-        a.block_allowed = false;
-    }
-    if block_indicators {
-        a.block_plain_allowed = false;
-    }
-    a
-}
-
-/// The style go-yaml's encoder asks for (`stringv`): literal for text with a newline,
-/// plain if the text reads back as the same string, otherwise double-quoted.
-fn requested_style(s: &str) -> Style {
-    if s.contains('\n') {
-        Style::Literal
-    } else if resolve(s) == Resolved::Str && !is_base60_float(s) {
-        Style::Plain
-    } else {
-        Style::DoubleQuoted
-    }
-}
-
-/// A scalar ready to emit: its text and requested style.
-struct Scalar {
-    text: Vec<char>,
-    style: Style,
-}
-
-impl Scalar {
-    fn string(s: &str) -> Scalar {
-        let s = reread_as_json_string(s);
-        Scalar {
-            style: requested_style(&s),
-            text: s.chars().collect(),
-        }
-    }
-
-    fn plain(s: &str) -> Scalar {
-        Scalar {
-            text: s.chars().collect(),
-            style: Style::Plain,
-        }
-    }
-}
-
-/// kubectl's YAML is printed from JSON text that go-yaml reads back in double quotes.
-/// Go's JSON encoder leaves U+0085 (NEL) unescaped, and YAML treats it as a line break
-/// inside a quoted scalar: it folds to a space (two in a row give a newline), and spaces
-/// around it are trimmed. Every other line break is escaped by the JSON encoder.
-fn reread_as_json_string(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains('\u{85}') {
-        return s.into();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        while i < chars.len() && chars[i] != ' ' && chars[i] != '\u{85}' {
-            out.push(chars[i]);
-            i += 1;
-        }
-        let mut whitespace = String::new();
-        let (mut leading_break, mut trailing_breaks) = (false, 0);
-        while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{85}') {
-            if chars[i] == ' ' {
-                if !leading_break {
-                    whitespace.push(' ');
-                }
-            } else if !leading_break {
-                whitespace.clear();
-                leading_break = true;
-            } else {
-                trailing_breaks += 1;
-            }
-            i += 1;
-        }
-        if !leading_break {
-            out.push_str(&whitespace);
-        } else if trailing_breaks == 0 {
-            out.push(' ');
-        } else {
-            out.extend(std::iter::repeat_n('\n', trailing_breaks));
-        }
-    }
-    out.into()
-}
-
-/// Characters go-yaml's reader refuses (`control characters are not allowed`); Go's JSON
-/// encoder passes them through raw, so kubectl cannot print a document containing one.
-pub(crate) fn is_refused_by_reader(c: char) -> bool {
-    matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF)
-}
-
-/// go-yaml v2's `keyList.Less` for string keys: letters sort before other characters,
-/// and runs of digits compare by numeric value (`key2` < `key10`).
-pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
-    if natural_less(a, b) {
-        Ordering::Less
-    } else if natural_less(b, a) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
-    }
-}
-
-fn natural_less(a: &str, b: &str) -> bool {
-    let is_letter = |c: char| c.is_alphabetic();
-    let is_digit = |c: char| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric());
-    let digit_value = |c: char| i64::from(c as u32) - i64::from('0' as u32);
-    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
-            continue;
-        }
-        let (al, bl) = (is_letter(ar[i]), is_letter(br[i]));
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
-            // A zero continuing an earlier non-zero digit run counts as a digit, not padding.
-            let mut j = i;
-            while j > 0 && is_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
 }
 
 /// Writes one YAML document for `value` exactly as `sigs.k8s.io/yaml.Marshal` would.
@@ -292,7 +32,6 @@ pub(crate) fn emit_document(value: &Value) -> String {
         indents: Vec::new(),
         whitespace: true,
         indention: true,
-        flow_level: 0,
     };
     e.node(value, Context::default());
     e.write_indent();
@@ -307,7 +46,6 @@ struct Emitter {
     indents: Vec<i32>,
     whitespace: bool,
     indention: bool,
-    flow_level: u32,
 }
 
 impl Emitter {
@@ -421,10 +159,6 @@ impl Emitter {
     /// An empty sequence or mapping is written in flow style: `[]` or `{}`.
     fn empty_flow(&mut self, open: &str, close: &str) {
         self.write_indicator(open, true, true, false);
-        self.increase_indent(true, false);
-        self.flow_level += 1;
-        self.flow_level -= 1;
-        self.decrease_indent();
         self.write_indicator(close, false, false, false);
     }
 
@@ -436,17 +170,16 @@ impl Emitter {
         if ctx.simple_key && a.multiline {
             style = Style::DoubleQuoted;
         }
-        if style == Style::Plain {
-            if (self.flow_level == 0 && !a.block_plain_allowed)
-                || (text.is_empty() && (self.flow_level > 0 || ctx.simple_key))
-            {
-                style = Style::SingleQuoted;
-            }
+        // Scalars are never inside a flow collection here (only empty collections are
+        // written in flow style), so the emitter's flow-context rules do not apply.
+        if style == Style::Plain && (!a.block_plain_allowed || (text.is_empty() && ctx.simple_key))
+        {
+            style = Style::SingleQuoted;
         }
         if style == Style::SingleQuoted && !a.single_quoted_allowed {
             style = Style::DoubleQuoted;
         }
-        if style == Style::Literal && (!a.block_allowed || self.flow_level > 0 || ctx.simple_key) {
+        if style == Style::Literal && (!a.block_allowed || ctx.simple_key) {
             style = Style::DoubleQuoted;
         }
         self.increase_indent(true, false);
@@ -634,25 +367,5 @@ impl Emitter {
                 breaks = false;
             }
         }
-    }
-}
-
-/// A JSON number as go-yaml prints it after reading it back from Go's JSON text: integers
-/// as they are, floats through Go's JSON formatting and then YAML resolution (so `3.0`
-/// becomes the integer `3` and `1234567.5` the float `1.2345675e+06`).
-fn number_text(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
-    }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
-    }
-    let f = n.as_f64().unwrap_or(0.0);
-    let json = format_json(f);
-    match resolve(&json) {
-        Resolved::Int(i) => i.to_string(),
-        Resolved::Uint(u) => u.to_string(),
-        Resolved::Float(g) => format_g(g, false),
-        _ => json,
     }
 }

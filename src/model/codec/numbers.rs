@@ -40,10 +40,12 @@ impl Digits {
         if self.negative {
             out.push('-');
         }
-        out.push(char::from(self.digits[0]));
-        if self.digits.len() > 1 {
-            out.push('.');
-            out.extend(self.digits[1..].iter().map(|&d| char::from(d)));
+        if let Some((first, rest)) = self.digits.split_first() {
+            out.push(char::from(*first));
+            if !rest.is_empty() {
+                out.push('.');
+                out.extend(rest.iter().map(|&d| char::from(d)));
+            }
         }
         let exp = self.point - 1;
         out.push('e');
@@ -107,7 +109,7 @@ pub(crate) fn format_g(f: f64, single: bool) -> String {
     };
     let exp = d.point - 1;
     // With the shortest precision Go compares the exponent against 6.
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         d.exponent_form()
     } else {
         d.fixed_form()

@@ -12,9 +12,10 @@
 //! from the start of the document (not the file) and, for parser errors (as opposed to
 //! scanner errors), is one less than the real line.
 
-use super::json::split_stream;
-use super::numbers::unstructured_number;
-use super::yaml_in::{to_json_value, NodeSeed};
+use super::convert::to_json_value;
+use super::json_read::read_value;
+use super::json_scan::split_stream;
+use super::yaml_in::NodeSeed;
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 use std::fmt;
@@ -67,7 +68,11 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, ParseError> {
 
 /// Line and column (1-based) of a byte offset.
 fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -84,35 +89,17 @@ fn parse_json_stream(text: &str) -> Result<Vec<Value>, ParseError> {
     })?;
     let mut docs = Vec::new();
     for (start, end) in ranges {
-        let mut value: Value = serde_json::from_str(&text[start..end]).map_err(|e| {
+        let value = read_value(text.get(start..end).unwrap_or("")).map_err(|message| {
             let (line, column) = position(text, start);
             ParseError {
                 line: Some(line),
                 column: Some(column),
-                message: format!("json: {e}"),
+                message,
             }
         })?;
-        normalize_numbers(&mut value);
         docs.push(value);
     }
     Ok(docs)
-}
-
-/// Numbers as kubectl's unstructured objects hold them: int64 when the value fits, float64
-/// otherwise. Go keeps `1.0` as a float, but prints and sends it as `1`, so it is stored as
-/// the integer here; only `-0.0`, which Go prints as `-0`, stays a float.
-fn normalize_numbers(value: &mut Value) {
-    match value {
-        Value::Number(n) if n.as_i64().is_none() => {
-            let f = n.as_f64().unwrap_or(0.0);
-            if f != 0.0 {
-                *value = unstructured_number(f);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(normalize_numbers),
-        Value::Object(map) => map.values_mut().for_each(normalize_numbers),
-        _ => {}
-    }
 }
 
 /// apimachinery's `YAMLReader`: documents end at lines starting with `---`, which may only
@@ -173,6 +160,9 @@ fn parse_yaml_document(chunk: &str, first_line: usize) -> Result<Value, ParseErr
             ..convert_error("yaml: control characters are not allowed".into())
         });
     }
+    // go-yaml's reader drops a byte order mark at the start of its input; libyaml as used
+    // by serde_yaml would read it as part of the first key.
+    let chunk = chunk.strip_prefix('\u{feff}').unwrap_or(chunk);
     let Some(document) = serde_yaml::Deserializer::from_str(chunk).next() else {
         return Ok(Value::Null);
     };
@@ -216,7 +206,8 @@ fn yaml_error(e: &serde_yaml::Error, chunk: &str, first_line: usize) -> ParseErr
             anchor_at(chunk, line, column)
         )
     } else if problem.starts_with("recursion limit exceeded") {
-        "exceeded max depth of 10000".to_string()
+        // serde_yaml stops at 128 levels; go-yaml v2 has no limit of its own.
+        "exceeded max depth of 128".to_string()
     } else if problem.starts_with("repetition limit exceeded") {
         "document contains excessive aliasing".to_string()
     } else {

@@ -5,8 +5,10 @@
 //! `yes`, `on` or `y` is a boolean, `0644` is an octal integer, `1_000` is 1000. The same
 //! `resolve` function also decides, on the way out, whether a string can be printed plain
 //! or must be double-quoted (a string that would read back as something else is quoted).
-//! This module owns that one decision table (`resolve.go`), the timestamp recogniser it
-//! calls (Go's `time.Parse` on four layouts) and the base-60 float check of `encode.go`.
+//! This module owns that one decision table (`resolve.go`) and the base-60 float check of
+//! `encode.go`; timestamps are recognised by [`super::timestamp`].
+
+use super::timestamp::is_timestamp;
 
 /// What an unquoted scalar means to go-yaml v2.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -195,12 +197,63 @@ fn is_yaml_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// `strconv.ParseFloat` on a string starting with `.` (`.5`, `.5e3`).
+/// `strconv.ParseFloat` on a string starting with `.` (`.5`, `.5e3`, `.1_0`): Go's
+/// decimal float syntax, where underscores may separate digits.
 fn parse_dot_float(s: &str) -> Option<f64> {
-    if !is_yaml_float(s) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let (mut dot, mut digits, mut underscores) = (false, false, false);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'_' => underscores = true,
+            b'.' if !dot => dot = true,
+            b'0'..=b'9' => digits = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !digits {
         return None;
     }
-    s.parse::<f64>().ok().filter(|f| f.is_finite())
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        while matches!(b.get(i), Some(b'0'..=b'9' | b'_')) {
+            underscores |= b[i] == b'_';
+            i += 1;
+        }
+    }
+    if i != b.len() || (underscores && !underscores_ok(b)) {
+        return None;
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    plain.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// Go's `underscoreOK`: every underscore sits between two digits.
+fn underscores_ok(b: &[u8]) -> bool {
+    let mut saw = b'^';
+    for &c in b {
+        if c.is_ascii_digit() {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
 }
 
 /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
@@ -240,119 +293,74 @@ pub(crate) fn is_base60_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// go-yaml v2's `parseTimestamp`: four leading digits and a dash, then Go's `time.Parse`
-/// with one of `2006-1-2T15:4:5.999999999Z07:00` (also with a lower-case `t`),
-/// `2006-1-2 15:4:5.999999999` or `2006-1-2`.
-pub(crate) fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if lead != 4 || b.get(4) != Some(&b'-') {
-        return false;
-    }
-    [Layout::Upper, Layout::Lower, Layout::Space, Layout::Date]
-        .into_iter()
-        .any(|layout| parse_time(b, layout))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The four layouts go-yaml v2 tries.
-#[derive(Clone, Copy, PartialEq)]
-enum Layout {
-    Upper,
-    Lower,
-    Space,
-    Date,
-}
+    /// go-yaml v2's resolution of unquoted scalars (cases from its `resolve.go` and from
+    /// what kubectl 1.32 did with them).
+    #[test]
+    fn plain_scalars_resolve_like_go_yaml_v2() {
+        use Resolved::*;
+        for (text, want) in [
+            ("", Null),
+            ("~", Null),
+            ("NULL", Null),
+            ("yes", Bool(true)),
+            ("Y", Bool(true)),
+            ("on", Bool(true)),
+            ("OFF", Bool(false)),
+            ("n", Bool(false)),
+            ("yEs", Str),
+            ("0644", Int(420)),
+            ("0o644", Int(420)),
+            ("0x1F", Int(31)),
+            ("0X1f", Int(31)),
+            ("0b101", Int(5)),
+            ("0b-101", Int(-5)),
+            ("-0b11", Int(-3)),
+            ("1_000", Int(1000)),
+            ("+5", Int(5)),
+            ("-0", Int(0)),
+            ("08", Float(8.0)),
+            ("9223372036854775808", Uint(9223372036854775808)),
+            ("99999999999999999999", Float(1e20)),
+            ("1e3", Float(1000.0)),
+            ("1.", Float(1.0)),
+            (".5", Float(0.5)),
+            (".1_0", Float(0.1)),
+            ("1e400", Str),
+            ("0x", Str),
+            ("0b", Str),
+            ("inf", Str),
+            ("<<", Str),
+            ("2025-01-01", Timestamp),
+            ("2025-02-29", Str),
+            ("2024-02-29", Timestamp),
+            ("2025-1-1T1:2:3Z", Timestamp),
+            ("2025-01-01 10:00:00.5", Timestamp),
+            ("2025-01-01T10:00:00+01:00", Timestamp),
+            ("2025-01-01T10:00:00", Str),
+            ("2025-01-01T24:00:00Z", Str),
+        ] {
+            let got = resolve(text);
+            let same = match (got, want) {
+                (Float(a), Float(b)) => a == b,
+                (a, b) => a == b,
+            };
+            assert!(same, "{text:?}: got {got:?}, want {want:?}");
+        }
+        assert!(matches!(resolve(".nan"), Float(f) if f.is_nan()));
+    }
 
-/// Go's `getnum(s, false)`: one digit, or two if the second byte is a digit too.
-fn getnum(v: &[u8], pos: &mut usize) -> Option<u32> {
-    let first = *v.get(*pos).filter(|c| c.is_ascii_digit())?;
-    *pos += 1;
-    let mut n = u32::from(first - b'0');
-    if let Some(&second) = v.get(*pos).filter(|c| c.is_ascii_digit()) {
-        *pos += 1;
-        n = n * 10 + u32::from(second - b'0');
-    }
-    Some(n)
-}
-
-/// Matches one layout the way `time.Parse` does, including its range checks.
-fn parse_time(v: &[u8], layout: Layout) -> bool {
-    let lit = |pos: &mut usize, c: u8| {
-        if v.get(*pos) == Some(&c) {
-            *pos += 1;
-            true
-        } else {
-            false
+    /// `12:30` is a YAML 1.1 base-60 number, so go-yaml quotes it on output.
+    #[test]
+    fn base60_floats_are_recognised() {
+        for yes in ["12:30", "1:2:3", "-1:30.5", "190:20:30"] {
+            assert!(is_base60_float(yes), "{yes}");
         }
-    };
-    let year: u32 = v[..4].iter().fold(0, |n, c| n * 10 + u32::from(c - b'0'));
-    let mut pos = 4;
-    if !lit(&mut pos, b'-') {
-        return false;
-    }
-    let Some(month) = getnum(v, &mut pos).filter(|m| (1..=12).contains(m)) else {
-        return false;
-    };
-    if !lit(&mut pos, b'-') {
-        return false;
-    }
-    let Some(day) = getnum(v, &mut pos) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if day < 1 || day > days {
-        return false;
-    }
-    match layout {
-        Layout::Date => return pos == v.len(),
-        Layout::Upper if !lit(&mut pos, b'T') => return false,
-        Layout::Lower if !lit(&mut pos, b't') => return false,
-        Layout::Space => {
-            // A space in a Go layout matches one or more spaces.
-            if !lit(&mut pos, b' ') {
-                return false;
-            }
-            while lit(&mut pos, b' ') {}
+        for no in ["12:60", "a:1", "12:", "1:2:345", "12"] {
+            assert!(!is_base60_float(no), "{no}");
         }
-        _ => {}
-    }
-    let time_ok = getnum(v, &mut pos).is_some_and(|h| h < 24)
-        && lit(&mut pos, b':')
-        && getnum(v, &mut pos).is_some_and(|m| m < 60)
-        && lit(&mut pos, b':')
-        && getnum(v, &mut pos).is_some_and(|s| s < 60);
-    if !time_ok {
-        return false;
-    }
-    // Optional fraction: a period or comma followed by at least one digit.
-    if matches!(v.get(pos), Some(b'.' | b',')) && v.get(pos + 1).is_some_and(u8::is_ascii_digit) {
-        pos += 1;
-        while v.get(pos).is_some_and(u8::is_ascii_digit) {
-            pos += 1;
-        }
-    }
-    if layout == Layout::Space {
-        return pos == v.len();
-    }
-    // `Z07:00`: either `Z`, or a sign and `hh:mm` with hours up to 24 and minutes up to 60.
-    if lit(&mut pos, b'Z') {
-        return pos == v.len();
-    }
-    let rest = &v[pos..];
-    if rest.len() < 6 || rest[3] != b':' || !matches!(rest[0], b'+' | b'-') {
-        return false;
-    }
-    let two = |a: u8, b: u8| {
-        (a.is_ascii_digit() && b.is_ascii_digit()).then(|| (a - b'0') * 10 + (b - b'0'))
-    };
-    match (two(rest[1], rest[2]), two(rest[4], rest[5])) {
-        (Some(h), Some(m)) => h <= 24 && m <= 60 && rest.len() == 6,
-        _ => false,
     }
 }

@@ -96,3 +96,71 @@ pub(crate) fn go_quote(s: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// sigs.k8s.io/json's "nested unknowns" case (kubernetes_patch_test.go), with the body's
+    /// keys sorted as kubectl sends them: paths use `.` for fields and `[i]` for items.
+    #[test]
+    fn nested_unknown_fields_are_reported_with_paths_in_key_order() {
+        let input = json!({"a": 1, "unknown": true, "unknown2": true,
+            "b": {"a": {"unknown": true}}, "c": [{"unknown": true}, {"unknown": true}]});
+        let decoded = json!({"a": 1, "b": {"a": {}}, "c": [{}, {}]});
+        assert_eq!(
+            unknown_fields(&input, &decoded),
+            [
+                "b.a.unknown",
+                "c[0].unknown",
+                "c[1].unknown",
+                "unknown",
+                "unknown2"
+            ]
+        );
+    }
+
+    /// A typo in a container field, and an unknown object reported once at its top.
+    #[test]
+    fn deployment_typos_are_found() {
+        let input = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "labels": {"app": "web"}, "creationTimestamp": null},
+            "spec": {"foo": {"bar": 1}, "template": {"spec": {"containers": [
+                {"name": "web", "imagee": "nginx", "ports": [{"containerPort": 80, "hostPortt": 1}]}]}}}});
+        let decoded = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "labels": {"app": "web"}},
+            "spec": {"template": {"spec": {"containers": [
+                {"name": "web", "ports": [{"containerPort": 80}]}]}}}});
+        assert_eq!(
+            unknown_fields(&input, &decoded),
+            [
+                "spec.foo",
+                "spec.template.spec.containers[0].imagee",
+                "spec.template.spec.containers[0].ports[0].hostPortt"
+            ]
+        );
+    }
+
+    /// The API server's wording (`transformDecodeError` and `strictDecodingError`).
+    #[test]
+    fn message_matches_the_api_server() {
+        let fields = ["spec.foo".to_string(), "spec.bar".to_string()];
+        assert_eq!(
+            strict_decoding_message("Deployment", "v1", &fields[..1]),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: \
+             strict decoding error: unknown field \"spec.foo\""
+        );
+        assert_eq!(
+            strict_decoding_message("Pod", "v1", &fields),
+            "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: \
+             unknown field \"spec.foo\", unknown field \"spec.bar\""
+        );
+    }
+
+    /// Go's `strconv.Quote` escapes quotes, backslashes and control characters.
+    #[test]
+    fn paths_are_quoted_like_go() {
+        assert_eq!(go_quote("a\"b\\c\td\u{1}é"), "\"a\\\"b\\\\c\\td\\x01é\"");
+    }
+}

@@ -151,3 +151,89 @@ fn yaml_refuses_control_characters_like_kubectl() {
     assert_eq!(to_yaml(&v), "data:\n  k: \"a\\x7Fb\"\n");
     assert!(try_to_yaml(&json!({"k": "\u{85}"})).is_ok());
 }
+
+/// Deep nesting is refused with an error instead of exhausting the stack.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let json_text = format!("{{\"a\":{}1{}}}", "[".repeat(1200), "]".repeat(1200));
+    let err = parse_documents(&json_text).unwrap_err();
+    assert_eq!(
+        err.message,
+        "json: offset 1005: invalid character '[' exceeded max depth"
+    );
+    let yaml_text = format!("a: {}1{}\n", "[".repeat(300), "]".repeat(300));
+    let err = parse_documents(&yaml_text).unwrap_err();
+    assert!(
+        err.message.contains("exceeded max depth"),
+        "{}",
+        err.message
+    );
+}
+
+/// No input makes the codec panic: garbage built from YAML and JSON punctuation is parsed,
+/// and whatever parses is printed both ways.
+#[test]
+fn garbage_never_panics() {
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        "-",
+        "- ",
+        "? ",
+        "\"",
+        "'",
+        "\\",
+        "\\u",
+        "d83d",
+        "\n",
+        "\r\n",
+        "  ",
+        "\t",
+        "#",
+        "&a",
+        "*a",
+        "!",
+        "!!str",
+        "|",
+        ">",
+        "|2-",
+        "---",
+        "...",
+        "<<: ",
+        "a",
+        "0x",
+        "1e",
+        "yes",
+        "null",
+        "é",
+        "😀",
+        "\u{85}",
+        "\u{feff}",
+        "\u{7f}",
+        "%YAML 1.1",
+        "1.5",
+        "-0",
+        "true",
+    ];
+    let mut state: u64 = 0x1234_5678_9ABC_DEF0;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(state % 24) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        }
+        if let Ok(docs) = parse_documents(&text) {
+            for doc in &docs {
+                let _ = to_json(doc);
+                let _ = try_to_yaml(doc);
+                let _ = to_yaml(doc);
+            }
+        }
+    }
+}

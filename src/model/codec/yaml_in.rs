@@ -1,5 +1,4 @@
-//! One YAML document read with go-yaml v2's meaning, then converted to JSON the way
-//! `sigs.k8s.io/yaml.YAMLToJSON` does.
+//! One YAML document read into nodes with go-yaml v2's meaning.
 //!
 //! serde_yaml implements YAML 1.2, where `yes`, `on` and `0644` are strings; kubectl's
 //! go-yaml v2 implements YAML 1.1, where they are `true`, `true` and 420. serde_yaml hands
@@ -7,18 +6,12 @@
 //! the byte before the slice tells whether the scalar was quoted. Unquoted, untagged ones
 //! are resolved again with go-yaml's rules ([`super::resolve`]). Everything serde_yaml
 //! itself turns into null, a boolean or a number means the same in both versions.
-//!
-//! The conversion to JSON then follows `yamlToJSONTarget`: `<<` merge keys are applied in
-//! document order, non-string keys become strings (`on:` becomes the key `"true"`, float
-//! keys are printed with 32-bit precision), and numbers become what Go's JSON round trip
-//! makes of them (an integral float such as `1e3` is the integer 1000).
+//! `convert` then turns the nodes into JSON.
 
-use super::numbers::{format_g, unstructured_number};
+use super::numbers::format_g;
 use super::resolve::{resolve, Resolved};
-use super::strict::go_quote;
 use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess};
 use serde::de::{VariantAccess, Visitor};
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// A YAML node as go-yaml v2 decodes it into `interface{}`.
@@ -152,119 +145,63 @@ impl<'de> Visitor<'de> for NodeSeed<'de> {
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
-        // A local tag (`!foo value`): go-yaml keeps the value and ignores the tag.
+        // A local tag (`!foo value`): go-yaml does not resolve the scalar, so it stays the
+        // text it was; collections keep their contents.
         let (_tag, variant): (String, _) = data.variant()?;
-        variant.newtype_variant_seed(self)
+        variant.newtype_variant_seed(Tagged(self))
     }
 }
 
-/// Converts a decoded node to JSON as `yamlToJSONTarget` does; the error is the text
-/// after `error converting YAML to JSON: `.
-pub(crate) fn to_json_value(node: Node) -> Result<Value, String> {
-    Ok(match node {
-        Node::Null => Value::Null,
-        Node::Bool(b) => Value::Bool(b),
-        Node::Int(i) => Value::from(i),
-        Node::Uint(u) => float_value(u as f64)?,
-        Node::Float(f) => float_value(f)?,
-        Node::Str(s) => Value::String(s),
-        Node::MergeKey => Value::String("<<".to_string()),
-        Node::Seq(items) => Value::Array(
-            items
-                .into_iter()
-                .map(to_json_value)
-                .collect::<Result<_, _>>()?,
-        ),
-        Node::Map(entries) => {
-            let mut map = Map::new();
-            for (key, value) in entries {
-                if key == Node::MergeKey {
-                    merge(&mut map, value)?;
-                    continue;
-                }
-                let key = key_string(&key, &value)?;
-                map.insert(key, to_json_value(value)?);
-            }
-            Value::Object(map)
-        }
-    })
-}
+/// The content of a node with a local tag. serde_yaml has already resolved plain scalars
+/// YAML 1.2 style by the time they arrive, so the text of a null, boolean or number is
+/// rebuilt from its value (an empty scalar, the most common case, comes back exactly).
+#[derive(Clone, Copy)]
+struct Tagged<'a>(NodeSeed<'a>);
 
-/// Applies `<<: mapping` or `<<: [mappings…]`; earlier mappings in a list win.
-fn merge(map: &mut Map<String, Value>, value: Node) -> Result<(), String> {
-    let sources = match value {
-        Node::Map(_) => vec![value],
-        Node::Seq(items) if items.iter().all(|i| matches!(i, Node::Map(_))) => {
-            items.into_iter().rev().collect()
-        }
-        _ => return Err("yaml: map merge requires map or sequence of maps as the value".into()),
-    };
-    for source in sources {
-        if let Value::Object(entries) = to_json_value(source)? {
-            map.extend(entries);
-        }
+impl<'de> DeserializeSeed<'de> for Tagged<'de> {
+    type Value = Node;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(self)
     }
-    Ok(())
 }
 
-/// What Go's JSON round trip makes of a float: an error for NaN and infinities
-/// (`json.Marshal` refuses them), an integer when Go prints it without a fraction or
-/// exponent and it fits in int64, otherwise the float.
-fn float_value(f: f64) -> Result<Value, String> {
-    if !f.is_finite() {
-        return Err(format!("json: unsupported value: {}", format_g(f, false)));
+impl<'de> Visitor<'de> for Tagged<'de> {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a tagged YAML value")
     }
-    Ok(unstructured_number(f))
-}
 
-/// `convertToJSONableObject`'s key conversion.
-fn key_string(key: &Node, value: &Node) -> Result<String, String> {
-    Ok(match key {
-        Node::Str(s) => s.clone(),
-        Node::MergeKey => "<<".to_string(),
-        Node::Int(i) => i.to_string(),
-        Node::Bool(b) => b.to_string(),
-        Node::Float(f) if f.is_nan() => ".nan".to_string(),
-        Node::Float(f) if f.is_infinite() => if *f > 0.0 { ".inf" } else { "-.inf" }.to_string(),
-        Node::Float(f) => format_g(*f, true),
-        Node::Null => {
-            return Err(format!(
-                "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
-                go_value(value)
-            ))
-        }
-        Node::Uint(u) => {
-            return Err(format!(
-                "unsupported map key of type: uint64, key: 0x{u:x}, value: {}",
-                go_value(value)
-            ))
-        }
-        Node::Seq(_) | Node::Map(_) => {
-            return Err(format!("yaml: invalid map key: {}", go_value(key)))
-        }
-    })
-}
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Str(String::new()))
+    }
 
-/// Go's `%#v` of a decoded value, for the few messages that print one.
-fn go_value(node: &Node) -> String {
-    match node {
-        Node::Null => "<nil>".to_string(),
-        Node::Bool(b) => b.to_string(),
-        Node::Int(i) => i.to_string(),
-        Node::Uint(u) => format!("0x{u:x}"),
-        Node::Float(f) => format_g(*f, false),
-        Node::Str(s) => go_quote(s),
-        Node::MergeKey => go_quote("<<"),
-        Node::Seq(items) => {
-            let inner: Vec<String> = items.iter().map(go_value).collect();
-            format!("[]interface {{}}{{{}}}", inner.join(", "))
-        }
-        Node::Map(entries) => {
-            let inner: Vec<String> = entries
-                .iter()
-                .map(|(k, v)| format!("{}:{}", go_value(k), go_value(v)))
-                .collect();
-            format!("map[interface {{}}]interface {{}}{{{}}}", inner.join(", "))
-        }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Str(format_g(v, false)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Node, A::Error> {
+        self.0.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Node, A::Error> {
+        self.0.visit_map(map)
     }
 }

@@ -12,7 +12,7 @@ pub(super) const JSON: &[(&str, &str, &str)] = &[
     (
         "escapes_double_quoted",
         r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"k": "v"}}, "x": ["a\tb", "\ud83d\ude00", "x\u0000y", "x\u001by", "x\u0007", "\ufeffab", "a\rb", "a\r\nb\n", "back\\slash", "\u00ad", "\ue000"]}"#,
-        "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"ConfigMap\",\n    \"metadata\": {\n        \"labels\": {\n            \"k\": \"v\"\n        },\n        \"name\": \"c\"\n    },\n    \"x\": [\n        \"a\\tb\",\n        \"\u{1f600}\",\n        \"x\\u0000y\",\n        \"x\\u001by\",\n        \"x\\u0007\",\n        \"\u{feff}ab\",\n        \"a\\rb\",\n        \"a\\r\\nb\\n\",\n        \"back\\\\slash\",\n        \"­\",\n        \"\"\n    ]\n}\n",
+        "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"ConfigMap\",\n    \"metadata\": {\n        \"labels\": {\n            \"k\": \"v\"\n        },\n        \"name\": \"c\"\n    },\n    \"x\": [\n        \"a\\tb\",\n        \"\u{1f600}\",\n        \"x\\u0000y\",\n        \"x\\u001by\",\n        \"x\\u0007\",\n        \"\u{feff}ab\",\n        \"a\\rb\",\n        \"a\\r\\nb\\n\",\n        \"back\\\\slash\",\n        \"\u{ad}\",\n        \"\u{e000}\"\n    ]\n}\n",
     ),
     (
         "line_breaks_other_than_newline",

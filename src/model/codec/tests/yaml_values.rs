@@ -135,19 +135,7 @@ pub(super) const VALUES: &[(&str, &str, &str)] = &[
     (
         "escapes_double_quoted",
         r#"{"x": ["a\tb", "\ud83d\ude00", "x\u0000y", "x\u001by", "x\u0007", "\ufeffab", "a\rb", "a\r\nb\n", "back\\slash", "\u00ad", "\ue000"]}"#,
-        r#"x:
-- "a\tb"
-- "\U0001F600"
-- "x\0y"
-- "x\ey"
-- "x\a"
-- "\uFEFF\x61\x62"
-- "a\rb"
-- "a\r\nb\n"
-- back\slash
-- ­
-- 
-"#,
+        "x:\n- \"a\\tb\"\n- \"\\U0001F600\"\n- \"x\\0y\"\n- \"x\\ey\"\n- \"x\\a\"\n- \"\\uFEFF\\x61\\x62\"\n- \"a\\rb\"\n- \"a\\r\\nb\\n\"\n- back\\slash\n- \u{ad}\n- \u{e000}\n",
     ),
     (
         "line_breaks_other_than_newline",
