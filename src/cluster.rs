@@ -204,6 +204,15 @@ impl Cluster {
         self.manager.settle(&mut self.api, &mut self.rng, self.now);
     }
 
+    /// Runs at most about `max_reconciles` reconciles of zero-time work and says whether
+    /// more remains: the browser calls it once per frame so the page never freezes.
+    pub fn settle_for(&mut self, max_reconciles: usize) -> bool {
+        self.manager.fire_timers(self.now);
+        self.manager
+            .settle_budget(&mut self.api, &mut self.rng, self.now, max_reconciles)
+            .1
+    }
+
     /// Advances the clock by `ms` milliseconds, running each timer at its own instant.
     pub fn advance_ms(&mut self, ms: u64) {
         let target = self.now.plus_ms(ms.min(i64::MAX as u64) as i64);
@@ -271,5 +280,42 @@ impl Cluster {
     /// The store's current revision.
     pub fn revision(&self) -> u64 {
         self.api.revision()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settle_for_does_the_work_in_slices() {
+        let mut cluster = Cluster::builder().build();
+        let mut ctx = Ctx::new(cluster.now, &mut cluster.rng, WriteMeta::user());
+        for i in 0..40 {
+            let ns = Namespace {
+                metadata: ObjectMeta {
+                    name: Some(format!("ns{i}")),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            assert!(cluster.api.create(&mut ctx, Object::Namespace(ns)).is_ok());
+        }
+        // 40 namespaces need 40 service-account reconciles (each creates two objects).
+        let mut slices = 0;
+        while cluster.settle_for(5) {
+            slices += 1;
+            assert!(slices < 100, "work must finish");
+        }
+        assert!(slices >= 7, "the work was sliced: {slices}");
+        let sa = cluster
+            .api
+            .list(
+                crate::model::Kind::ServiceAccount,
+                None,
+                &Default::default(),
+            )
+            .map(|v| v.len());
+        assert_eq!(sa, Ok(44), "every namespace got its default ServiceAccount");
     }
 }

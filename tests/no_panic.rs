@@ -21,34 +21,126 @@ impl Gen {
 }
 
 const WORDS: &[&str] = &[
-    "kubectl", "get", "apply", "create", "delete", "label", "annotate", "-f", "-", "-n", "-o", "yaml", "json",
-    "wide", "name", "po", "pods/x", "deploy", "all", "ns", "cm", "--all", "-l", "a=b", "a in (", "!x", "--field-selector",
-    "metadata.name=", "--grace-period=-5", "--cascade=sideways", "--dry-run=server", "--dry-run=client", "x=y", "x-",
-    "--overwrite", "'", "\"", "|", "&&", "||", ";", "<<EOF", "echo", "cat", "sleep", "1e9", "-1", "99999999999999999999",
-    "kubeniwa", "time", "--", "-A", "--show-labels", "-L", "app", "namespace", "configmap", "--from-literal=a=b",
-    "--from-literal==", "\u{1F600}", "\\", "#", "$HOME", "🌸", "",
+    "kubectl",
+    "get",
+    "apply",
+    "create",
+    "delete",
+    "label",
+    "annotate",
+    "-f",
+    "-",
+    "-n",
+    "-o",
+    "yaml",
+    "json",
+    "wide",
+    "name",
+    "po",
+    "pods/x",
+    "deploy",
+    "all",
+    "ns",
+    "cm",
+    "--all",
+    "-l",
+    "a=b",
+    "a in (",
+    "!x",
+    "--field-selector",
+    "metadata.name=",
+    "--grace-period=-5",
+    "--cascade=sideways",
+    "--dry-run=server",
+    "--dry-run=client",
+    "x=y",
+    "x-",
+    "--overwrite",
+    "'",
+    "\"",
+    "|",
+    "&&",
+    "||",
+    ";",
+    "<<EOF",
+    "echo",
+    "cat",
+    "sleep",
+    "1e9",
+    "-1",
+    "99999999999999999999",
+    "kubeniwa",
+    "time",
+    "--",
+    "-A",
+    "--show-labels",
+    "-L",
+    "app",
+    "namespace",
+    "configmap",
+    "--from-literal=a=b",
+    "--from-literal==",
+    "\u{1F600}",
+    "\\",
+    "#",
+    "$HOME",
+    "🌸",
+    "",
 ];
 
 const FIELDS: &[&str] = &[
-    "replicas: -1", "replicas: abc", "replicas: 1e99", "selector: {matchLabels: {app: x}}", "selector: 5",
-    "template: {metadata: {labels: {app: y}}, spec: {containers: [{name: c, image: nginx}]}}", "containers: [{}]",
-    "containers: 7", "ports: [{port: 99999}]", "ports: [{port: 80, nodePort: 1}]", "type: NodePort", "type: Bogus",
-    "clusterIP: 10.96.0.1", "clusterIP: nonsense", "data: {\"bad key\": v}", "data: [1,2]", "strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}",
-    "schedule: \"* * *\"", "schedule: \"@hourly\"", "jobTemplate: {}", "finalizers: [x]", "nodeName: worker01",
-    "restartPolicy: Sometimes", "{", "- - -", ": :", "&anchor x", "*alias", "!!binary AAAA", "? complex", "defaultMode: 0777",
+    "replicas: -1",
+    "replicas: abc",
+    "replicas: 1e99",
+    "selector: {matchLabels: {app: x}}",
+    "selector: 5",
+    "template: {metadata: {labels: {app: y}}, spec: {containers: [{name: c, image: nginx}]}}",
+    "containers: [{}]",
+    "containers: 7",
+    "ports: [{port: 99999}]",
+    "ports: [{port: 80, nodePort: 1}]",
+    "type: NodePort",
+    "type: Bogus",
+    "clusterIP: 10.96.0.1",
+    "clusterIP: nonsense",
+    "data: {\"bad key\": v}",
+    "data: [1,2]",
+    "strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}",
+    "schedule: \"* * *\"",
+    "schedule: \"@hourly\"",
+    "jobTemplate: {}",
+    "finalizers: [x]",
+    "nodeName: worker01",
+    "restartPolicy: Sometimes",
+    "{",
+    "- - -",
+    ": :",
+    "&anchor x",
+    "*alias",
+    "!!binary AAAA",
+    "? complex",
+    "defaultMode: 0777",
 ];
 
 fn manifest(g: &mut Gen) -> String {
     let kind = Kind::ALL[(g.next() % Kind::ALL.len() as u64) as usize].info();
-    let mut m = format!("apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n", kind.api_version(), kind.kind, g.pick(&["x", "Bad_Name", "", "a.b", "-x"]));
-    if g.next() % 3 == 0 {
-        m.push_str(&format!("  namespace: {}\n", g.pick(&["default", "missing", "kube-system", "UPPER"])));
+    let mut m = format!(
+        "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n",
+        kind.api_version(),
+        kind.kind,
+        g.pick(&["x", "Bad_Name", "", "a.b", "-x"])
+    );
+    if g.next().is_multiple_of(3) {
+        m.push_str(&format!(
+            "  namespace: {}\n",
+            g.pick(&["default", "missing", "kube-system", "UPPER"])
+        ));
     }
     m.push_str("spec:\n");
     for _ in 0..(g.next() % 4) {
         m.push_str(&format!("  {}\n", g.pick(FIELDS)));
     }
-    if g.next() % 5 == 0 {
+    if g.next().is_multiple_of(5) {
         m.push_str(g.pick(FIELDS));
     }
     m
@@ -64,7 +156,10 @@ fn random_commands_and_manifests_never_panic() {
         let out = cluster.run_script(&line.join(" "));
         // Every failure is reported as text.
         if out.exit_code != 0 {
-            assert!(!out.stderr.is_empty() || !out.stdout.is_empty(), "silent failure for {line:?}");
+            assert!(
+                !out.stderr.is_empty() || !out.stdout.is_empty(),
+                "silent failure for {line:?}"
+            );
         }
     }
     for _ in 0..300 {
@@ -87,9 +182,16 @@ fn hostile_yaml_is_an_error_not_a_crash() {
         "apiVersion: v1\nkind: List\nitems: 5",
         "apiVersion: v1\nkind: List\nitems: [1, \"x\", {kind: Pod}]",
         &"[".repeat(10_000),
-        &format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata: {{a: \"{}\"}}", "x".repeat(2_000_000)),
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata: {{a: \"{}\"}}",
+            "x".repeat(2_000_000)
+        ),
     ] {
         let out = cluster.apply_yaml(text);
-        assert!(out.exit_code != 0 || out.stdout.contains("configmap/"), "{:?}", out);
+        assert!(
+            out.exit_code != 0 || out.stdout.contains("configmap/"),
+            "{:?}",
+            out
+        );
     }
 }

@@ -15,6 +15,7 @@ mod alloc;
 pub mod defaults;
 pub mod patch;
 mod requests;
+mod scale;
 mod strategy;
 pub mod validation;
 mod watch;
@@ -37,6 +38,8 @@ pub const DEFAULT_HISTORY_WINDOW: u64 = 10_000;
 /// The API server and the store it owns.
 pub struct ApiServer {
     store: Store<Rc<Object>, WriteMeta>,
+    /// Which revisions wrote each kind, so a watch reads only its own kind's events.
+    index: watch::KindIndex,
 }
 
 impl ApiServer {
@@ -44,6 +47,7 @@ impl ApiServer {
     pub fn new(history_window: u64) -> Self {
         ApiServer {
             store: Store::new(history_window),
+            index: watch::KindIndex::default(),
         }
     }
 
@@ -167,14 +171,14 @@ impl ApiServer {
         obj.meta_mut().resource_version = Some(self.store.next_revision().to_string());
         let name = obj.name().to_string();
         let obj = Rc::new(obj);
-        self.store
-            .put(
-                &key,
-                obj.clone(),
-                Precondition::MustNotExist,
-                ctx.meta.clone(),
-            )
-            .map_err(|e| store_error(kind, &name, e))?;
+        self.put(
+            kind,
+            &key,
+            obj.clone(),
+            Precondition::MustNotExist,
+            ctx.meta.clone(),
+        )
+        .map_err(|e| store_error(kind, &name, e))?;
         Ok(obj)
     }
 
@@ -213,25 +217,25 @@ impl ApiServer {
             return Ok(Rc::new(new));
         }
         if strategy::ready_to_remove(&new) {
-            self.store
-                .delete(
-                    &key,
-                    Precondition::ModRevision(current_rev),
-                    ctx.meta.clone(),
-                )
-                .map_err(|e| store_error(kind, &name, e))?;
-            return Ok(Rc::new(new));
-        }
-        new.meta_mut().resource_version = Some(self.store.next_revision().to_string());
-        let new = Rc::new(new);
-        self.store
-            .put(
+            self.remove(
+                kind,
                 &key,
-                new.clone(),
                 Precondition::ModRevision(current_rev),
                 ctx.meta.clone(),
             )
             .map_err(|e| store_error(kind, &name, e))?;
+            return Ok(Rc::new(new));
+        }
+        new.meta_mut().resource_version = Some(self.store.next_revision().to_string());
+        let new = Rc::new(new);
+        self.put(
+            kind,
+            &key,
+            new.clone(),
+            Precondition::ModRevision(current_rev),
+            ctx.meta.clone(),
+        )
+        .map_err(|e| store_error(kind, &name, e))?;
         Ok(new)
     }
 
@@ -239,6 +243,7 @@ impl ApiServer {
     /// stored object and writes the result as an UPDATE (so defaulting, validation and
     /// optimistic concurrency apply). A `metadata.resourceVersion` in the patch is a
     /// precondition; without one the patch applies to whatever is stored.
+    #[allow(clippy::too_many_arguments)]
     pub fn patch(
         &mut self,
         ctx: &mut Ctx,
@@ -341,13 +346,13 @@ impl ApiServer {
         }
         match plan {
             None => {
-                self.store
-                    .delete(
-                        &key,
-                        Precondition::ModRevision(current_rev),
-                        ctx.meta.clone(),
-                    )
-                    .map_err(|e| store_error(kind, name, e))?;
+                self.remove(
+                    kind,
+                    &key,
+                    Precondition::ModRevision(current_rev),
+                    ctx.meta.clone(),
+                )
+                .map_err(|e| store_error(kind, name, e))?;
                 Ok(DeleteOutcome::Deleted(old))
             }
             Some(mut marked) => {
@@ -356,14 +361,14 @@ impl ApiServer {
                 }
                 marked.meta_mut().resource_version = Some(self.store.next_revision().to_string());
                 let marked = Rc::new(marked);
-                self.store
-                    .put(
-                        &key,
-                        marked.clone(),
-                        Precondition::ModRevision(current_rev),
-                        ctx.meta.clone(),
-                    )
-                    .map_err(|e| store_error(kind, name, e))?;
+                self.put(
+                    kind,
+                    &key,
+                    marked.clone(),
+                    Precondition::ModRevision(current_rev),
+                    ctx.meta.clone(),
+                )
+                .map_err(|e| store_error(kind, name, e))?;
                 Ok(DeleteOutcome::Marked(marked))
             }
         }
@@ -385,8 +390,36 @@ impl ApiServer {
     }
 
     /// Every event on the cursor's kind since its last poll, exactly once and in order.
+    /// Costs O(events of that kind since the last poll), not O(all writes).
     pub fn poll(&self, cursor: &mut WatchCursor) -> Result<Vec<WatchEvent>, ApiError> {
-        watch::poll(&self.store, cursor)
+        watch::poll(&self.store, &self.index, cursor)
+    }
+
+    /// Writes through the store and records the revision in the kind's watch index.
+    fn put(
+        &mut self,
+        kind: Kind,
+        key: &str,
+        value: Rc<Object>,
+        pre: Precondition,
+        meta: WriteMeta,
+    ) -> Result<Revision, StoreError> {
+        let rev = self.store.put(key, value, pre, meta)?;
+        self.index.record(kind, rev, self.store.compacted());
+        Ok(rev)
+    }
+
+    /// Deletes through the store and records the revision in the kind's watch index.
+    fn remove(
+        &mut self,
+        kind: Kind,
+        key: &str,
+        pre: Precondition,
+        meta: WriteMeta,
+    ) -> Result<Revision, StoreError> {
+        let rev = self.store.delete(key, pre, meta)?;
+        self.index.record(kind, rev, self.store.compacted());
+        Ok(rev)
     }
 }
 

@@ -692,3 +692,40 @@ fn patches_merge_and_strategic() {
     assert_eq!((c.len(), c[0].image.as_deref()), (1, Some("nginx:1.12")));
     assert_eq!(patched.meta().generation, Some(2));
 }
+
+#[test]
+fn scale_subresource_reads_and_writes_replicas() {
+    // autoscaling/v1 Scale: spec.replicas from the object, status.selector as a string.
+    let (mut api, mut rng) = server();
+    api.create(&mut ctx!(rng), deployment("web", "nginx"))
+        .unwrap();
+    let scale = api.get_scale(Kind::Deployment, "default", "web").unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(1));
+    assert_eq!(scale.status.unwrap().selector.as_deref(), Some("app=web"));
+    let scale = api
+        .update_scale(&mut ctx!(rng), Kind::Deployment, "default", "web", 5, None)
+        .unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(5));
+    let Object::Deployment(d) = &*api.get(Kind::Deployment, "default", "web").unwrap() else {
+        unreachable!()
+    };
+    assert_eq!(d.spec.as_ref().unwrap().replicas, Some(5));
+    assert_eq!(d.metadata.generation, Some(2));
+    // A stale resourceVersion conflicts; negative replicas are invalid.
+    let err = api
+        .update_scale(
+            &mut ctx!(rng),
+            Kind::Deployment,
+            "default",
+            "web",
+            2,
+            Some("1"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), 409);
+    let err = api
+        .update_scale(&mut ctx!(rng), Kind::Deployment, "default", "web", -1, None)
+        .unwrap_err();
+    assert_eq!(err.code(), 422);
+    assert!(api.get_scale(Kind::ConfigMap, "default", "web").is_err());
+}

@@ -176,8 +176,22 @@ impl Manager {
 
     /// Runs reconciles until no zero-time work remains. Returns the number of reconciles.
     pub fn settle(&mut self, api: &mut ApiServer, rng: &mut SimRng, now: SimTime) -> usize {
+        self.settle_budget(api, rng, now, MAX_RECONCILES_PER_SETTLE)
+            .0
+    }
+
+    /// Like `settle`, but stops after about `budget` reconciles (a round of the
+    /// controllers may finish first), so a browser frame can do a slice of the work.
+    /// Returns the reconciles run and whether zero-time work remains.
+    pub fn settle_budget(
+        &mut self,
+        api: &mut ApiServer,
+        rng: &mut SimRng,
+        now: SimTime,
+        budget: usize,
+    ) -> (usize, bool) {
         let mut count = 0;
-        while self.pump(api) && count < MAX_RECONCILES_PER_SETTLE {
+        while count < budget && self.pump(api) {
             for idx in 0..self.slots.len() {
                 // Deliver events before each controller runs, so it sees every earlier write.
                 self.pump(api);
@@ -216,7 +230,8 @@ impl Manager {
                 }
             }
         }
-        count
+        let more = self.slots.iter().any(|s| !s.queue.order.is_empty()) || self.pump(api);
+        (count, more)
     }
 }
 

@@ -47,9 +47,10 @@ pub(crate) fn parse(args: &[String], verb: &str) -> Result<Selection, String> {
                 ));
             };
             if n.is_empty() {
-                return Err(format!(
+                return Err(
                     "arguments in resource/name form must have a single resource and name"
-                ));
+                        .to_string(),
+                );
             }
             pairs.push((resolve_kind(t)?, n.to_string()));
         }

@@ -19,8 +19,10 @@ macro_rules! kinds {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Kind { $($variant),* }
 
-        /// One API object of any served kind.
+        /// One API object of any served kind. Objects live behind `Rc`, so the size
+        /// difference between variants costs nothing worth boxing for.
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum Object { $($variant($ty)),* }
 
         impl Kind {

@@ -205,8 +205,8 @@ fn sleep(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
 fn parse_sleep(arg: &str) -> Option<i64> {
     if let Some(n) = arg.strip_suffix('d') {
         let days: f64 = n.parse().ok()?;
-        return (days.is_finite() && days >= 0.0 && days < 1e6)
-            .then(|| (days * 86_400_000.0) as i64);
+        return (days.is_finite() && (0.0..1e6).contains(&days))
+            .then_some((days * 86_400_000.0) as i64);
     }
     parse_go_duration(arg).ok().filter(|ms| *ms >= 0)
 }

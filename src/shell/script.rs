@@ -329,8 +329,6 @@ mod tests {
                 l.pipelines
                     .into_iter()
                     .flat_map(|p| p.commands.into_iter().map(|c| c.argv))
-                    .map(|a| vec![a])
-                    .flatten()
                     .collect()
             })
             .collect()
