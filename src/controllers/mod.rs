@@ -7,6 +7,10 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+#[cfg(test)]
+mod endpoint_tests;
+pub mod endpoints;
+pub mod endpointslice;
 mod manager;
 mod namespace;
 mod serviceaccount;
@@ -78,5 +82,7 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(endpoints::EndpointsController),
+        Box::new(endpointslice::EndpointSliceController),
     ]
 }
