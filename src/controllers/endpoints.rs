@@ -166,10 +166,7 @@ fn subsets(svc: &Service, pods: &[Pod], publish_not_ready: bool) -> Vec<Endpoint
         .as_ref()
         .and_then(|s| s.ports.clone())
         .unwrap_or_default();
-    let mut groups: BTreeMap<
-        Vec<(String, i32, String)>,
-        (Vec<EndpointAddress>, Vec<EndpointAddress>),
-    > = BTreeMap::new();
+    let mut groups: Groups = BTreeMap::new();
     for pod in pods {
         let resolved: Vec<(String, i32, String)> = ports
             .iter()
