@@ -7,8 +7,12 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod garbagecollector;
+pub mod keys;
 mod manager;
 mod namespace;
+pub mod pod_util;
+pub mod replicaset;
 mod serviceaccount;
 
 pub use manager::{Manager, ReconcileCtx};
@@ -78,5 +82,7 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(replicaset::ReplicaSetController),
+        Box::new(garbagecollector::GarbageCollector),
     ]
 }
