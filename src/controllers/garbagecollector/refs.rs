@@ -143,3 +143,9 @@ pub fn blocks(dependent: &Object, owner_uid: &str) -> bool {
         .iter()
         .any(|r| r.uid == owner_uid && r.block_owner_deletion == Some(true))
 }
+
+/// The kinds `dependents` scans for an owner of `owner` kind (for tests of the cost bound).
+#[cfg(test)]
+pub fn candidate_kinds_for_test(owner: Kind) -> Vec<Kind> {
+    candidate_kinds(owner).collect()
+}
