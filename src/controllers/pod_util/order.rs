@@ -57,11 +57,18 @@ fn after_or_zero(t1: Option<i64>, t2: Option<i64>) -> bool {
 
 /// Upstream `logarithmicRankDiff`: `floor(log2(now - t1)) - floor(log2(now - t2))` with
 /// durations in nanoseconds, a non-positive duration counting as bucket -1.
-fn logarithmic_rank_diff(t1_ms: i64, t2_ms: i64, now: SimTime) -> i64 {
+///
+/// Upstream computes `int64(math.Log2(float64(d)))`. Here the bucket is read exactly from
+/// the exponent bits of `d as f64`, so every platform (native and Wasm) agrees; the two
+/// differ only for durations within about 2^-48 of a power of two, where Go's rounded
+/// logarithm can land on the next integer.
+pub(crate) fn logarithmic_rank_diff(t1_ms: i64, t2_ms: i64, now: SimTime) -> i64 {
     let bucket = |t: i64| {
         let d = now.0.saturating_sub(t).saturating_mul(1_000_000);
         if d > 0 {
-            (d as f64).log2() as i64
+            // A positive i64 converts to a normal f64, whose biased exponent is
+            // floor(log2) + 1023.
+            (((d as f64).to_bits() >> 52) & 0x7ff) as i64 - 1023
         } else {
             -1
         }
