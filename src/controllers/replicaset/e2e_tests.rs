@@ -7,6 +7,8 @@
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::{Pod, PodCondition, PodStatus};
 
+mod property;
+
 use super::*;
 use crate::apiserver::{Ctx, ListOptions, Subresource};
 use crate::cluster::Cluster;
