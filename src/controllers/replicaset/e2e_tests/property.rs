@@ -75,7 +75,7 @@ fn replica_sets_converge_under_random_disruption() {
                 let uid = rs.metadata.uid.clone().unwrap();
                 let matching: Vec<Pod> = pods(&c)
                     .into_iter()
-                    .filter(|p| pod_util::is_active(p))
+                    .filter(pod_util::is_active)
                     .filter(|p| p.metadata.labels.as_ref().unwrap()["app"] == app)
                     .collect();
                 assert_eq!(
