@@ -11,8 +11,12 @@
 mod endpoint_tests;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod garbagecollector;
+pub mod keys;
 mod manager;
 mod namespace;
+pub mod pod_util;
+pub mod replicaset;
 mod serviceaccount;
 
 pub use manager::{Manager, ReconcileCtx};
@@ -84,5 +88,7 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(endpoints::EndpointsController),
         Box::new(endpointslice::EndpointSliceController),
+        Box::new(replicaset::ReplicaSetController),
+        Box::new(garbagecollector::GarbageCollector),
     ]
 }
