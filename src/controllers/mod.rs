@@ -7,6 +7,7 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod deployment;
 mod manager;
 mod namespace;
 mod serviceaccount;
@@ -78,5 +79,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(deployment::DeploymentController),
     ]
 }
