@@ -82,9 +82,9 @@ impl Controller for DeploymentController {
     }
 
     /// Upstream's event handlers: a Deployment enqueues itself; a ReplicaSet its controller
-    /// (and, when the controller reference changed, the previous one), or when orphaned
-    /// every Deployment whose selector matches it; a deleted pod of a Recreate Deployment
-    /// enqueues it once no pod of it is left.
+    /// (and, when the controller reference changed, the previous one), or when orphaned and
+    /// new or relabelled every Deployment whose selector matches it; a deleted pod of a
+    /// Recreate Deployment enqueues it once no pod of it is left.
     fn keys_for(&self, event: &WatchEvent, api: &ApiServer) -> Vec<ObjectRef> {
         match &**event.object() {
             Object::Deployment(d) => match event {
@@ -93,22 +93,27 @@ impl Controller for DeploymentController {
             },
             Object::ReplicaSet(rs) => {
                 let namespace = rs.metadata.namespace.clone().unwrap_or_default();
+                let current = controller_of(&rs.metadata);
                 let mut keys = Vec::new();
+                // An orphan wakes the Deployments that might adopt it: when added (unless
+                // already being deleted), and when its labels or controller changed.
+                let mut orphan_may_be_adopted = matches!(event, WatchEvent::Added { .. })
+                    && rs.metadata.deletion_timestamp.is_none();
                 if let WatchEvent::Modified { old, .. } = event {
                     let old_ref = controller_of(old.meta());
-                    if old_ref != controller_of(&rs.metadata) {
-                        if let Some(d) =
-                            old_ref.and_then(|r| resolve_controller_ref(api, &namespace, r))
-                        {
-                            keys.push(key_of(&d));
-                        }
+                    if old_ref != current {
+                        orphan_may_be_adopted = true;
+                        let previous =
+                            old_ref.and_then(|r| resolve_controller_ref(api, &namespace, r));
+                        keys.extend(previous.map(|d| key_of(&d)));
                     }
+                    orphan_may_be_adopted |= old.meta().labels != rs.metadata.labels;
                 }
-                match controller_of(&rs.metadata) {
+                match current {
                     Some(r) => {
                         keys.extend(resolve_controller_ref(api, &namespace, r).map(|d| key_of(&d)))
                     }
-                    None if !matches!(event, WatchEvent::Deleted { .. }) => {
+                    None if orphan_may_be_adopted => {
                         keys.extend(deployments_for_replica_set(api, rs).iter().map(key_of));
                     }
                     None => {}

@@ -127,3 +127,4 @@ fn ten_replicas_one_new_pod_available_per_step() {
         "NewReplicaSetAvailable"
     );
 }
+
