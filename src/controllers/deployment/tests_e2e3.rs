@@ -127,4 +127,3 @@ fn ten_replicas_one_new_pod_available_per_step() {
         "NewReplicaSetAvailable"
     );
 }
-
