@@ -61,6 +61,7 @@ pub struct ClusterBuilder {
     seed: u64,
     history_window: u64,
     config: ClusterConfig,
+    without: Vec<&'static str>,
 }
 
 impl ClusterBuilder {
@@ -82,6 +83,13 @@ impl ClusterBuilder {
         self
     }
 
+    /// Leaves out the named controllers (`replicaset-controller`, ...): for tests that play
+    /// a controller's part by hand to check another one in isolation.
+    pub fn without_controllers(mut self, names: &[&'static str]) -> Self {
+        self.without.extend_from_slice(names);
+        self
+    }
+
     /// The whole layout.
     pub fn config(mut self, config: ClusterConfig) -> Self {
         self.config = config;
@@ -94,7 +102,9 @@ impl ClusterBuilder {
         let mut rng = SimRng::new(self.seed);
         let now = SimTime::START;
         bootstrap(&mut api, &mut rng, now);
-        let manager = Manager::new(controllers::all(&self.config), &api);
+        let mut set = controllers::all(&self.config);
+        set.retain(|c| !self.without.contains(&c.name()));
+        let manager = Manager::new(set, &api);
         let mut cluster = Cluster {
             api,
             rng,
@@ -170,6 +180,7 @@ impl Cluster {
             seed: 0,
             history_window: DEFAULT_HISTORY_WINDOW,
             config: ClusterConfig::default(),
+            without: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod deployment;
 #[cfg(test)]
 mod endpoint_tests;
 pub mod endpoints;
@@ -90,5 +91,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(endpointslice::EndpointSliceController),
         Box::new(replicaset::ReplicaSetController),
         Box::new(garbagecollector::GarbageCollector),
+        Box::new(deployment::DeploymentController),
     ]
 }

@@ -161,7 +161,9 @@ fn foreground_deletion_waits_for_blocking_dependents() {
 fn foreground_cascades_through_a_dependent_with_dependents() {
     // attemptToDeleteItem: a dependent of a foreground-deleting owner that has dependents
     // of its own is deleted in the foreground too (Deployment → ReplicaSet → Pod).
-    let mut c = Cluster::builder().build();
+    let mut c = Cluster::builder()
+        .without_controllers(&["deployment-controller"])
+        .build();
     apply(
         &mut c,
         "apiVersion: apps/v1
