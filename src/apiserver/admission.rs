@@ -61,11 +61,18 @@ fn namespace_lifecycle(api: &ApiServer, obj: &Object) -> Result<(), ApiError> {
     };
     // Events about the namespace's own teardown are still allowed, as upstream does.
     if terminating && obj.kind() != Kind::Event {
+        let meta = obj.meta();
+        let name = meta
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .or_else(|| meta.generate_name.clone())
+            .unwrap_or_default();
         return Err(ApiError::Forbidden {
             message: format!(
                 "{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
                 info.qualified_plural(),
-                obj.name(),
+                name,
                 ns
             ),
         });
@@ -96,7 +103,14 @@ fn service_account(api: &ApiServer, ctx: &mut Ctx, pod: &mut Pod) -> Result<(), 
     spec.service_account_name = Some(sa_name.clone());
     spec.service_account = Some(sa_name.clone());
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
-    let name = pod.metadata.name.clone().unwrap_or_default();
+    // Before name generation the request names only its prefix, as upstream's errors show.
+    let name = pod
+        .metadata
+        .name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .or_else(|| pod.metadata.generate_name.clone())
+        .unwrap_or_default();
     let Some(sa) = api.try_get(Kind::ServiceAccount, &ns, &sa_name) else {
         return Err(ApiError::Forbidden {
             message: format!(

@@ -118,6 +118,19 @@ impl ApiServer {
             .collect())
     }
 
+    /// The objects of a kind in a namespace whose names start with `name_prefix`, last
+    /// name first, read lazily: the event recorder uses it to look at an object's newest
+    /// events (event names are `<object>.<time>`).
+    pub fn newest_with_prefix(
+        &self,
+        kind: Kind,
+        namespace: &str,
+        name_prefix: &str,
+    ) -> impl Iterator<Item = Rc<Object>> + '_ {
+        let prefix = format!("{}{}", Self::prefix(kind, Some(namespace)), name_prefix);
+        self.store.range_rev(&prefix).map(|kv| kv.value.clone())
+    }
+
     /// LIST as of a past revision (time travel).
     pub fn list_at(
         &self,
@@ -153,6 +166,7 @@ impl ApiServer {
         strategy::prepare_for_create(&mut obj, ctx);
         defaults::apply_defaults(&mut obj);
         admission::admit_create(self, ctx, &mut obj)?;
+        strategy::generate_name(&mut obj, ctx);
         defaults::prepare_for_create(&mut obj, &ctx.now.to_k8s_time());
         // Upstream decodes stored objects with defaulting, so reads see a second pass
         // (this is how a Job's labels pick up its generated template labels).

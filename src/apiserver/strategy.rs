@@ -33,15 +33,6 @@ pub(crate) fn prepare_for_create(obj: &mut Object, ctx: &mut Ctx) {
     let kind = obj.kind();
     let namespaced = kind.info().namespaced;
     let meta = obj.meta_mut();
-    if meta.name.as_deref().unwrap_or("").is_empty() {
-        if let Some(prefix) = meta.generate_name.as_deref().filter(|g| !g.is_empty()) {
-            let prefix: String = prefix.chars().take(MAX_GENERATE_NAME_PREFIX).collect();
-            meta.name = Some(format!(
-                "{prefix}{}",
-                ctx.rng.suffix(GENERATE_NAME_SUFFIX_LEN)
-            ));
-        }
-    }
     if !namespaced {
         meta.namespace = None;
     }
@@ -53,6 +44,40 @@ pub(crate) fn prepare_for_create(obj: &mut Object, ctx: &mut Ctx) {
     meta.managed_fields = None;
     meta.self_link = None;
     meta.generation = None;
+    normalize_meta(obj);
+}
+
+/// Gives an object with `generateName` and no name its generated name. Runs after
+/// admission, as upstream's `BeforeCreate` does, so admission errors name the prefix.
+pub(crate) fn generate_name(obj: &mut Object, ctx: &mut Ctx) {
+    let meta = obj.meta_mut();
+    if meta.name.as_deref().unwrap_or("").is_empty() {
+        if let Some(prefix) = meta.generate_name.as_deref().filter(|g| !g.is_empty()) {
+            let prefix: String = prefix.chars().take(MAX_GENERATE_NAME_PREFIX).collect();
+            meta.name = Some(format!(
+                "{prefix}{}",
+                ctx.rng.suffix(GENERATE_NAME_SUFFIX_LEN)
+            ));
+        }
+    }
+}
+
+/// Drops empty metadata lists and maps, as Go's `omitempty` does when the API server
+/// writes an object: `ownerReferences: []` or `labels: {}` sent by a client are not stored.
+pub(crate) fn normalize_meta(obj: &mut Object) {
+    let meta = obj.meta_mut();
+    if meta.labels.as_ref().is_some_and(|m| m.is_empty()) {
+        meta.labels = None;
+    }
+    if meta.annotations.as_ref().is_some_and(|m| m.is_empty()) {
+        meta.annotations = None;
+    }
+    if meta.finalizers.as_ref().is_some_and(|v| v.is_empty()) {
+        meta.finalizers = None;
+    }
+    if meta.owner_references.as_ref().is_some_and(|v| v.is_empty()) {
+        meta.owner_references = None;
+    }
 }
 
 macro_rules! keep_status {
@@ -76,9 +101,14 @@ macro_rules! keep_status {
 pub(crate) fn prepare_for_update(new: &mut Object, old: &Object, sub: Subresource) {
     let old_meta = old.meta().clone();
     if sub == Subresource::Status {
+        // A status write keeps the stored metadata, except annotations: upstream's status
+        // strategies reset spec (and labels, owner references) but let annotations through
+        // (the Deployment controller records revisions that way).
         let rv = new.meta().resource_version.clone();
+        let annotations = new.meta().annotations.clone();
         *new.meta_mut() = old_meta.clone();
         new.meta_mut().resource_version = rv;
+        new.meta_mut().annotations = annotations;
     }
     let has_status = keep_status!(
         &mut *new,
@@ -114,6 +144,7 @@ pub(crate) fn prepare_for_update(new: &mut Object, old: &Object, sub: Subresourc
         let g = old.meta().generation.unwrap_or(0).saturating_add(1);
         new.meta_mut().generation = Some(g);
     }
+    normalize_meta(new);
 }
 
 fn spec_changed(new: &Object, old: &Object) -> bool {
@@ -201,6 +232,11 @@ pub(crate) fn plan_delete(old: &Object, opts: &DeleteOptions, now: SimTime) -> O
     if meta.deletion_timestamp.is_none() {
         meta.deletion_timestamp = Some(now.to_k8s_time());
         meta.deletion_grace_period_seconds = Some(0);
+        // Marking an object for deletion changes what its controllers should do, so
+        // upstream bumps a generation the object has (registry store.go).
+        if let Some(g) = meta.generation.filter(|g| *g > 0) {
+            meta.generation = Some(g.saturating_add(1));
+        }
     }
     Some(obj)
 }

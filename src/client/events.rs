@@ -4,17 +4,22 @@
 //! `EventCorrelator` does.
 //!
 //! Event names are `<object name>.<hex of the event time in nanoseconds>`, as upstream's
-//! `makeEvent`. Simulated time has millisecond resolution, so the nanosecond part carries
-//! the store revision the event is created at, which keeps names unique and deterministic.
-//! Worked example: a Pod `web` at simulated time 1735689600000 ms with store revision 42
-//! gives nanoseconds 1735689600000000042 = 0x1816687ec057002a, so `web.1816687ec057002a`.
+//! `makeEvent`, so listing events (in name order, as etcd returns them) shows each
+//! object's events in time order. Simulated time has millisecond resolution, so the last
+//! six decimal digits of the nanoseconds carry the store revision the event is created
+//! at, which keeps names unique and deterministic. Worked example: a Pod `web` at
+//! simulated time 1735689600000 ms with store revision 42 gives nanoseconds
+//! 1735689600000000042 = 0x1816687ec057002a, so `web.1816687ec057002a`.
+//!
+//! Finding the event to bump reads the object's newest events only (a reverse prefix
+//! range over `<object name>.`, at most `LOOKBACK` of them), not the whole namespace.
 
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::apiserver::{ApiError, ApiServer, Ctx, ListOptions, Subresource};
+use crate::apiserver::{ApiError, ApiServer, Ctx, Subresource};
 use crate::model::{Kind, Object};
 
 /// `Normal` or `Warning`.
@@ -34,6 +39,10 @@ impl EventType {
         }
     }
 }
+
+/// How many of an object's newest events are checked for a repeat (client-go's correlator
+/// keeps a bounded cache too).
+pub const LOOKBACK: usize = 32;
 
 /// A reference to `obj` as Events carry it.
 pub fn object_reference(obj: &Object) -> ObjectReference {
@@ -78,14 +87,13 @@ pub fn record_event(
             && e.message.as_deref() == Some(message)
             && e.type_.as_deref() == Some(event_type.as_str())
             && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
+            && e.source.as_ref().and_then(|s| s.host.as_deref()) == host
     };
+    let object_name = reference.name.clone().unwrap_or_default();
     let existing = api
-        .list(Kind::Event, Some(&namespace), &ListOptions::default())?
-        .into_iter()
-        .find(|o| match &**o {
-            Object::Event(e) => same(e),
-            _ => false,
-        });
+        .newest_with_prefix(Kind::Event, &namespace, &format!("{object_name}."))
+        .take(LOOKBACK)
+        .find(|o| matches!(&**o, Object::Event(e) if same(e)));
     if let Some(existing) = existing {
         if let Object::Event(e) = &*existing {
             let mut e = e.clone();
@@ -99,13 +107,10 @@ pub fn record_event(
         .0
         .saturating_mul(1_000_000)
         .saturating_add((api.revision() % 1_000_000) as i64);
+    let name = format!("{object_name}.{nanos:x}");
     let event = Event {
         metadata: ObjectMeta {
-            name: Some(format!(
-                "{}.{:x}",
-                reference.name.clone().unwrap_or_default(),
-                nanos
-            )),
+            name: Some(name),
             namespace: Some(namespace),
             ..Default::default()
         },
@@ -167,12 +172,11 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(
-            first.name(),
-            format!(
-                "web.{:x}",
-                SimTime::START.0 * 1_000_000 + api.revision() as i64 - 1
-            )
+        // `<name>.<16 hex digits>`, like upstream's names.
+        assert!(
+            first.name().starts_with("web.") && first.name().len() == 4 + 16,
+            "{}",
+            first.name()
         );
         let mut later = Ctx::new(SimTime::START.plus_secs(5), ctx.rng, WriteMeta::user());
         let second = record_event(

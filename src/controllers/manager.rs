@@ -70,6 +70,9 @@ pub struct Manager {
     /// Delayed work: (due time, sequence) → (controller index, key). The sequence number
     /// breaks ties so equal due times fire in the order they were set.
     timers: BTreeSet<(SimTime, u64, usize, ObjectRef)>,
+    /// The one pending timer of each (controller, key): like client-go's delaying queue,
+    /// a key waits for its earliest requested time only.
+    due: BTreeMap<(usize, ObjectRef), (SimTime, u64)>,
     seq: u64,
 }
 
@@ -114,8 +117,24 @@ impl Manager {
         Manager {
             slots,
             timers: BTreeSet::new(),
+            due: BTreeMap::new(),
             seq: 0,
         }
+    }
+
+    /// Schedules `key` of controller `idx` at `at`, unless it already waits for an earlier
+    /// time; a later pending time is moved forward.
+    fn add_timer(&mut self, at: SimTime, idx: usize, key: ObjectRef) {
+        let slot = (idx, key);
+        if let Some(&(existing, seq)) = self.due.get(&slot) {
+            if existing <= at {
+                return;
+            }
+            self.timers.remove(&(existing, seq, slot.0, slot.1.clone()));
+        }
+        self.seq += 1;
+        self.timers.insert((at, self.seq, slot.0, slot.1.clone()));
+        self.due.insert(slot, (at, self.seq));
     }
 
     /// The due time of the earliest delayed requeue.
@@ -130,6 +149,7 @@ impl Manager {
                 break;
             }
             self.timers.remove(&first);
+            self.due.remove(&(first.2, first.3.clone()));
             let (_, _, idx, key) = first;
             if let Some(slot) = self.slots.get_mut(idx) {
                 enqueue(&mut slot.queue, key, None);
@@ -225,8 +245,7 @@ impl Manager {
                     }
                 };
                 if let Some(ms) = delay {
-                    self.seq += 1;
-                    self.timers.insert((now.plus_ms(ms), self.seq, idx, key));
+                    self.add_timer(now.plus_ms(ms), idx, key);
                 }
             }
         }

@@ -233,8 +233,14 @@ pub(crate) fn run(cluster: &mut Cluster, argv: &[String], io: &Io) -> CommandOut
                 let what = if p.get("output") == Some("name") {
                     format!("{}/{}\n", kind.info().qualified_singular(), name)
                 } else {
+                    // kubectl says "force deleted" when the grace period is zero.
+                    let verb = if opts.grace_period_seconds == Some(0) {
+                        "force deleted"
+                    } else {
+                        "deleted"
+                    };
                     format!(
-                        "{} \"{}\" deleted{}\n",
+                        "{} \"{}\" {verb}{}\n",
                         kind.info().qualified_singular(),
                         name,
                         dry.suffix()

@@ -195,6 +195,34 @@ impl<V: Clone, M: Clone> Store<V, M> {
             .map(|(_, kv)| kv)
     }
 
+    /// The current keys starting with `prefix`, last key first: O(log n + k) for the k
+    /// entries taken, so "the newest few" of a long range is cheap.
+    pub fn range_rev<'a>(&'a self, prefix: &str) -> Box<dyn Iterator<Item = &'a KeyValue<V>> + 'a> {
+        // The smallest string above every key with this prefix: the prefix with its last
+        // byte incremented (ASCII only; otherwise scan from the prefix forward).
+        match prefix.as_bytes().last() {
+            Some(&b) if b < 0x7f => {
+                let mut end = prefix[..prefix.len() - 1].to_string();
+                end.push((b + 1) as char);
+                let range = self
+                    .live
+                    .range::<str, _>((Bound::Included(prefix), Bound::Excluded(end.as_str())));
+                Box::new(range.rev().map(|(_, kv)| kv))
+            }
+            _ => {
+                let owned = prefix.to_string();
+                let mut all: Vec<&KeyValue<V>> = self
+                    .live
+                    .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+                    .take_while(|(k, _)| k.starts_with(owned.as_str()))
+                    .map(|(_, kv)| kv)
+                    .collect();
+                all.reverse();
+                Box::new(all.into_iter())
+            }
+        }
+    }
+
     /// The keys starting with `prefix` as they were at revision `rev`, in key order.
     pub fn range_at(&self, prefix: &str, rev: Revision) -> Result<Vec<KeyValue<V>>, StoreError> {
         self.check_readable(rev)?;

@@ -431,3 +431,23 @@ fn display_uses_etcd_messages() {
         .to_string()
         .starts_with("mvcc: required revision is a future revision"));
 }
+
+#[test]
+fn range_rev_walks_a_prefix_newest_key_first() {
+    let mut s: Store<u32, ()> = Store::new(100);
+    for k in [
+        "/e/ns/web.01",
+        "/e/ns/web.02",
+        "/e/ns/web.03",
+        "/e/ns/webx.01",
+        "/e/ns/wea.09",
+    ] {
+        assert!(s.put(k, 1, Precondition::None, ()).is_ok());
+    }
+    let keys: Vec<&str> = s.range_rev("/e/ns/web.").map(|kv| &*kv.key).collect();
+    assert_eq!(keys, ["/e/ns/web.03", "/e/ns/web.02", "/e/ns/web.01"]);
+    // A non-ASCII last byte falls back to a forward scan, reversed.
+    assert!(s.put("/e/é", 1, Precondition::None, ()).is_ok());
+    assert_eq!(s.range_rev("/e/é").count(), 1);
+    assert_eq!(s.range_rev("").count(), 6);
+}
