@@ -94,6 +94,7 @@ impl ClusterBuilder {
         let mut rng = SimRng::new(self.seed);
         let now = SimTime::START;
         bootstrap(&mut api, &mut rng, now);
+        crate::kubelet::register_nodes(&mut api, &mut rng, now, &self.config);
         let manager = Manager::new(controllers::all(&self.config), &api);
         let mut cluster = Cluster {
             api,

@@ -74,9 +74,9 @@ pub trait Controller {
 /// The controllers kubeniwa runs, in a fixed order (the order only decides who goes first
 /// at one instant, and is part of what makes runs reproducible).
 pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
-    let _ = config;
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(crate::kubelet::KubeletController::new(config.clone())),
     ]
 }

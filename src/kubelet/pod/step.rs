@@ -1,0 +1,428 @@
+//! `step`: advances a pod's runtime state to `now`, purely. Given the state last
+//! written, the pod and node facts and the instant, it returns the state at that
+//! instant, the events that happen exactly then, the node-cache additions, and when to
+//! look again. Running it twice at the same instant gives the same state and events.
+//!
+//! The timeline of a pod the kubelet of its node accepts at `t0`:
+//! 1. `t0`: accepted — Pending, every container `ContainerCreating`, no IP yet.
+//! 2. `t0 + 1 s` (at once with `hostNetwork`): the sandbox is up, the pod has its IP, and
+//!    every container's image work starts. An image on the node starts at once
+//!    (`already present on machine`, or, for `imagePullPolicy: Always`, a pull that only
+//!    checks the registry); a missing one is pulled for the catalogue's duration; an
+//!    unknown one fails after 1 s and goes through `ErrImagePull`/`ImagePullBackOff`
+//!    (`backoff::failing_pull_at`).
+//! 3. A started container runs its process (`commands.rs`); when it exits, the restart
+//!    policy decides: stay `Completed`/`Error`, or restart with the CrashLoopBackOff
+//!    back-off (`backoff::crash_restart_delay`).
+//! 4. Deletion: `Stopping container` for each running container; servers exit at once,
+//!    processes that ignore SIGTERM are killed when the grace period ends; once nothing
+//!    runs, the pod is `finished` and the kubelet deletes it.
+//!
+//! Simplifications, all visible only in timings: different images of one pod are pulled
+//! in parallel (as with `serializeImagePulls: false`), while containers sharing an image
+//! wait for the first one's pull, as the kubelet's one-container-at-a-time start makes
+//! them; a pull that only checks the registry takes no simulated time; the pod worker's
+//! retry jitter is left out.
+
+use crate::kubelet::backoff::{self, PullReason, PullStep};
+use crate::kubelet::commands::OnSigterm;
+use crate::kubelet::events::KubeletEvent;
+use crate::kubelet::pod::view::{self, ContainerView, ImagePlan, NodeView, PodView, PullPolicy};
+use crate::kubelet::pod::{ContainerState, Exit, PodState, Slot};
+use crate::sim::{format_go_duration, SimRng, SimTime};
+
+/// Time to create a pod sandbox with its network.
+pub const SANDBOX_MS: i64 = 1_000;
+/// Time for a pull of an image that does not exist to fail.
+pub const PULL_FAILURE_MS: i64 = 1_000;
+
+/// What `step` decided.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepOutput {
+    /// The state at `now`.
+    pub state: PodState,
+    /// Events that happen at `now`, in order.
+    pub events: Vec<KubeletEvent>,
+    /// When something happens next, if ever.
+    pub next: Option<SimTime>,
+    /// Image names (and size) that completed pulls add to the node's cache.
+    pub pulled: Vec<(Vec<String>, i64)>,
+    /// The pod is being deleted and nothing of it runs any more: delete it.
+    pub finished: bool,
+    /// The sandbox is due but no pod IP was supplied (the node's range is full).
+    pub needs_ip: bool,
+}
+
+/// A fresh `containerd://` container ID.
+fn new_id(rng: &mut SimRng) -> String {
+    format!(
+        "containerd://{:016x}{:016x}{:016x}{:016x}",
+        rng.next_u64(),
+        rng.next_u64(),
+        rng.next_u64(),
+        rng.next_u64()
+    )
+}
+
+fn earliest(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// Shared inputs of one step.
+struct Cx<'a> {
+    pod: &'a PodView,
+    node: &'a NodeView,
+    now: SimTime,
+    sandbox: SimTime,
+    out: &'a mut StepOutput,
+    rng: &'a mut SimRng,
+}
+
+impl Cx<'_> {
+    fn deleting(&self) -> Option<(SimTime, SimTime)> {
+        self.pod.deletion.filter(|(k, _)| *k <= self.now)
+    }
+
+    /// Whether the node holds an image under `name`, counting pulls finished in this step.
+    fn in_cache(&self, name: &str) -> bool {
+        self.node.cache.contains(name)
+            || self.out.pulled.iter().any(|(names, _)| names.iter().any(|n| n == name))
+    }
+
+    fn emit(&mut self, at: SimTime, e: KubeletEvent) {
+        if at == self.now {
+            self.out.events.push(e);
+        }
+    }
+
+    /// The events of an image that is on the node (or only needs a registry check),
+    /// and the cache names it adds.
+    fn present_image_events(&mut self, c: &ContainerView, salt: &str, at: SimTime) {
+        let ImagePlan::Known { runtime_name, size, cache_names, .. } = &c.plan else {
+            return;
+        };
+        let tagged = cache_names.iter().all(|n| self.in_cache(n));
+        if c.policy != PullPolicy::Always && tagged {
+            let m = format!("Container image \"{}\" already present on machine", c.image);
+            self.emit(at, KubeletEvent::normal(&c.name, "Pulled", m));
+            return;
+        }
+        let q = format_go_duration(view::quick_pull_ms(&self.node.name, runtime_name, salt));
+        self.emit(at, KubeletEvent::normal(&c.name, "Pulling", format!("Pulling image \"{}\"", c.image)));
+        let m = format!(
+            "Successfully pulled image \"{}\" in {q} ({q} including waiting). Image size: {size} bytes.",
+            c.image
+        );
+        self.emit(at, KubeletEvent::normal(&c.name, "Pulled", m));
+        if !tagged {
+            self.out.pulled.push((cache_names.clone(), *size));
+        }
+    }
+
+    /// Starts container `c` at `at` (after its image events).
+    fn start(&mut self, c: &ContainerView, cs: &mut ContainerState, at: SimTime) {
+        let id = new_id(self.rng);
+        self.emit(at, KubeletEvent::normal(&c.name, "Created", format!("Created container {}", c.name)));
+        self.emit(at, KubeletEvent::normal(&c.name, "Started", format!("Started container {}", c.name)));
+        cs.slot = Slot::Running { id, started: at };
+    }
+
+    /// Restarts container `c` at `at` after `exit`.
+    fn restart(&mut self, c: &ContainerView, cs: &mut ContainerState, exit: Exit, at: SimTime) {
+        cs.last = Some(exit);
+        cs.restarts = cs.restarts.saturating_add(1);
+        let salt = format!("{}/{}/{}", self.pod.uid, c.name, cs.restarts);
+        self.present_image_events(c, &salt, at);
+        self.start(c, cs, at);
+    }
+
+    fn pod_tick(&self, every_ms: i64) -> (bool, SimTime) {
+        let since = self.now.since(self.sandbox).max(0);
+        let tick = since % every_ms == 0;
+        (tick, self.now.plus_ms(every_ms - since % every_ms))
+    }
+}
+
+/// Advances `prev` to `now`. `ip` is the address for the sandbox if it is created in
+/// this step (ignored with `hostNetwork`, which uses the node's); `rng` supplies
+/// container IDs.
+pub fn step(
+    pod: &PodView,
+    node: &NodeView,
+    prev: &PodState,
+    now: SimTime,
+    ip: Option<&str>,
+    rng: &mut SimRng,
+) -> StepOutput {
+    let mut out = StepOutput::default();
+    let mut st = prev.clone();
+    st.containers.resize(pod.containers.len(), ContainerState::new());
+    let deleting = pod.deletion.filter(|(k, _)| *k <= now);
+    let Some(t0) = st.accepted.or_else(|| deleting.is_none().then_some(now)) else {
+        // Deleted before the kubelet ever looked at it.
+        out.finished = true;
+        out.state = st;
+        return out;
+    };
+    st.accepted = Some(t0);
+    if st.sandbox.is_none() {
+        let due = t0.plus_ms(if pod.host_network { 0 } else { SANDBOX_MS });
+        if deleting.is_some() {
+            out.finished = true;
+        } else if due > now {
+            out.next = Some(due);
+        } else {
+            let addr = if pod.host_network { Some(node.ip.as_str()) } else { ip };
+            match addr {
+                Some(a) => {
+                    st.sandbox = Some(due);
+                    st.pod_ip = Some(a.to_string());
+                }
+                None => {
+                    out.needs_ip = true;
+                    out.next = Some(now.plus_ms(backoff::SYNC_RETRY_MS));
+                }
+            }
+        }
+        if st.sandbox.is_none() {
+            out.state = st;
+            return out;
+        }
+    }
+    let sandbox = st.sandbox.unwrap_or(now);
+    let mut next = None;
+    {
+        let mut cx = Cx { pod, node, now, sandbox, out: &mut out, rng };
+        for (i, c) in pod.containers.iter().enumerate() {
+            if let Some(cs) = st.containers.get_mut(i) {
+                next = earliest(next, advance(&mut cx, c, cs));
+            }
+        }
+    }
+    if deleting.is_some() && !st.containers.iter().any(ContainerState::is_running) {
+        out.finished = true;
+        next = None;
+    }
+    out.next = next;
+    out.state = st;
+    out
+}
+
+/// Advances one container; returns when it next needs attention.
+fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<SimTime> {
+    for _ in 0..64 {
+        match cs.slot.clone() {
+            Slot::Creating | Slot::ImageError { .. } => return image_work(cx, c, cs),
+            Slot::Running { id, started } => {
+                let natural = c.behaviour.exits.map(|(ms, code)| (started.plus_ms(ms), code));
+                let kill = cx.deleting().map(|(k, deadline)| {
+                    if cx.now.since(k) < 1_000 && started <= cx.now {
+                        let m = format!("Stopping container {}", c.name);
+                        cx.out.events.push(KubeletEvent::normal(&c.name, "Killing", m));
+                    }
+                    match c.behaviour.on_sigterm {
+                        OnSigterm::Exit(code) => (k.max(started), code),
+                        OnSigterm::Ignore => (deadline.max(started), 137),
+                    }
+                });
+                let exit = match (natural, kill) {
+                    (Some(n), Some(k)) => Some(if k.0 < n.0 { k } else { n }),
+                    (n, k) => n.or(k),
+                };
+                match exit {
+                    Some((at, code)) if at <= cx.now => {
+                        cs.slot = Slot::Exited(Exit {
+                            id,
+                            code,
+                            reason: if code == 0 { "Completed" } else { "Error" }.to_string(),
+                            started,
+                            finished: at,
+                        });
+                    }
+                    Some((at, _)) => return Some(at),
+                    None => return None,
+                }
+            }
+            Slot::Exited(exit) => {
+                if cx.deleting().is_some() || !cx.pod.restart.restarts(exit.code) {
+                    return None;
+                }
+                let run = exit.finished.since(exit.started);
+                let gap = cs.last.as_ref().map(|l| exit.started.since(l.finished));
+                let f = exit.finished;
+                match backoff::crash_restart_delay(cs.restarts, run, gap) {
+                    None => cx.restart(c, cs, exit, f),
+                    Some(delay) => {
+                        let m = format!(
+                            "Back-off restarting failed container {} in pod {}",
+                            c.name, cx.pod.format
+                        );
+                        cx.emit(f, KubeletEvent::warning(&c.name, "BackOff", m));
+                        let wait_until = f.plus_ms(delay.min(backoff::SYNC_RETRY_MS));
+                        if wait_until > cx.now {
+                            return Some(wait_until);
+                        }
+                        if delay > backoff::SYNC_RETRY_MS {
+                            cs.last = Some(exit);
+                            cs.slot = Slot::BackOff { delay_ms: delay };
+                        } else {
+                            cx.restart(c, cs, exit, wait_until);
+                        }
+                    }
+                }
+            }
+            Slot::BackOff { delay_ms } => {
+                let Some(exit) = cs.last.clone() else {
+                    cs.slot = Slot::Creating;
+                    continue;
+                };
+                if cx.deleting().is_some() {
+                    return None;
+                }
+                let f = exit.finished;
+                let restart_at = f.plus_ms(delay_ms);
+                let mut next_tick = None;
+                for t in backoff::crash_backoff_syncs(f, delay_ms).skip(1) {
+                    if t == cx.now {
+                        let m = format!(
+                            "Back-off restarting failed container {} in pod {}",
+                            c.name, cx.pod.format
+                        );
+                        cx.out.events.push(KubeletEvent::warning(&c.name, "BackOff", m));
+                    } else if t > cx.now {
+                        next_tick = Some(t);
+                        break;
+                    }
+                }
+                if restart_at > cx.now {
+                    return earliest(next_tick, Some(restart_at));
+                }
+                // The back-off's exit is already `last`; restart keeps it there.
+                cs.restarts = cs.restarts.saturating_add(1);
+                let salt = format!("{}/{}/{}", cx.pod.uid, c.name, cs.restarts);
+                cx.present_image_events(c, &salt, restart_at);
+                cx.start(c, cs, restart_at);
+            }
+        }
+    }
+    None
+}
+
+/// The image work of a container that never ran.
+fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<SimTime> {
+    if cx.deleting().is_some() {
+        return None;
+    }
+    let s = cx.sandbox;
+    let now = cx.now;
+    match &c.plan {
+        ImagePlan::Invalid { message } => {
+            cs.slot = Slot::ImageError {
+                reason: "InvalidImageName".into(),
+                message: message.clone(),
+            };
+            let (tick, next) = cx.pod_tick(backoff::SYNC_RETRY_MS);
+            if tick {
+                cx.out.events.push(KubeletEvent::warning(&c.name, "InspectFailed", message.clone()));
+                let m = "Error: InvalidImageName".to_string();
+                cx.out.events.push(KubeletEvent::warning(&c.name, "Failed", m));
+            }
+            Some(next)
+        }
+        ImagePlan::Missing { error } => {
+            let at = backoff::failing_pull_at(s, PULL_FAILURE_MS, now);
+            let backoff_msg = format!("Back-off pulling image \"{}\"", c.image);
+            cs.slot = match at.reason {
+                None => Slot::Creating,
+                Some(PullReason::ErrImagePull) => Slot::ImageError {
+                    reason: "ErrImagePull".into(),
+                    message: error.clone(),
+                },
+                Some(PullReason::ImagePullBackOff) => Slot::ImageError {
+                    reason: "ImagePullBackOff".into(),
+                    message: format!("{backoff_msg}: ErrImagePull: {error}"),
+                },
+            };
+            for step in &at.steps {
+                let n = &c.name;
+                match step {
+                    PullStep::Attempt => cx.out.events.push(KubeletEvent::normal(
+                        n,
+                        "Pulling",
+                        format!("Pulling image \"{}\"", c.image),
+                    )),
+                    PullStep::Failed => {
+                        let m = format!("Failed to pull image \"{}\": {error}", c.image);
+                        cx.out.events.push(KubeletEvent::warning(n, "Failed", m));
+                        let e = "Error: ErrImagePull".to_string();
+                        cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
+                    }
+                    PullStep::BackOff => {
+                        cx.out.events.push(KubeletEvent::normal(n, "BackOff", backoff_msg.clone()));
+                        let e = "Error: ImagePullBackOff".to_string();
+                        cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
+                    }
+                }
+            }
+            Some(at.next)
+        }
+        ImagePlan::Known { runtime_name, image_id, size, pull_ms, cache_names } => {
+            let exact = cache_names.iter().all(|n| cx.in_cache(n));
+            let layers = cx.in_cache(image_id);
+            if c.policy == PullPolicy::Never {
+                let (tick, next) = if now == s { (true, now.plus_ms(backoff::SYNC_RETRY_MS)) } else { cx.pod_tick(backoff::SYNC_RETRY_MS) };
+                if !tick {
+                    return Some(next);
+                }
+                if exact {
+                    cx.present_image_events(c, "", now);
+                    cx.start(c, cs, now);
+                    return advance(cx, c, cs);
+                }
+                let m = format!("Container image \"{}\" is not present with pull policy of Never", c.image);
+                cs.slot = Slot::ImageError { reason: "ErrImageNeverPull".into(), message: m.clone() };
+                cx.out.events.push(KubeletEvent::warning(&c.name, "ErrImageNeverPull", m));
+                let e = "Error: ErrImageNeverPull".to_string();
+                cx.out.events.push(KubeletEvent::warning(&c.name, "Failed", e));
+                return Some(next);
+            }
+            let full = s.plus_ms(view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms));
+            if now == s && layers {
+                cx.present_image_events(c, "", s);
+                cx.start(c, cs, s);
+                return advance(cx, c, cs);
+            }
+            if now == s {
+                if c.leader.is_none() {
+                    let m = format!("Pulling image \"{}\"", c.image);
+                    cx.out.events.push(KubeletEvent::normal(&c.name, "Pulling", m));
+                }
+                return Some(full);
+            }
+            if full > now {
+                return Some(full);
+            }
+            if c.leader.is_none() {
+                let d = format_go_duration(full.since(s));
+                let m = format!(
+                    "Successfully pulled image \"{}\" in {d} ({d} including waiting). Image size: {size} bytes.",
+                    c.image
+                );
+                cx.emit(full, KubeletEvent::normal(&c.name, "Pulled", m));
+                cx.out.pulled.push((cache_names.clone(), *size));
+            } else {
+                cx.present_image_events(c, "", full);
+            }
+            cx.start(c, cs, full);
+            advance(cx, c, cs)
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "step_tests.rs"]
+mod tests;
