@@ -144,7 +144,11 @@ pub fn failing_pull_at(start: SimTime, fail_ms: i64, t: SimTime) -> PullAt {
                 } else {
                     PullReason::ImagePullBackOff
                 };
-                points.push((f.plus_ms(j * SYNC_RETRY_MS), vec![PullStep::BackOff], Some(reason)));
+                points.push((
+                    f.plus_ms(j * SYNC_RETRY_MS),
+                    vec![PullStep::BackOff],
+                    Some(reason),
+                ));
                 j += 1;
             }
         }
@@ -205,7 +209,10 @@ mod tests {
         assert_eq!(crash_restart_delay(7, 0, Some(300_000)), Some(300_000));
         // Running for more than 10 minutes resets the back-off.
         assert_eq!(crash_restart_delay(7, 600_001, Some(300_000)), None);
-        assert_eq!(crash_restart_delay(7, 600_000, Some(300_000)), Some(300_000));
+        assert_eq!(
+            crash_restart_delay(7, 600_000, Some(300_000)),
+            Some(300_000)
+        );
     }
 
     #[test]

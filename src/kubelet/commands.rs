@@ -169,12 +169,10 @@ fn argv_behaviour(argv: &[&str], p: &Process) -> Behaviour {
             _ => Behaviour::exits_now(0),
         },
         prog if SERVERS.contains(&prog) => Behaviour::SERVER,
-        _ => {
-            Behaviour {
-                exits: simple_command(argv),
-                on_sigterm: OnSigterm::Ignore,
-            }
-        }
+        _ => Behaviour {
+            exits: simple_command(argv),
+            on_sigterm: OnSigterm::Ignore,
+        },
     }
 }
 
@@ -230,7 +228,13 @@ fn script_behaviour(script: &str) -> Behaviour {
         on_sigterm: OnSigterm::Ignore,
     };
     let compact: String = script.split_whitespace().collect::<Vec<_>>().join(" ");
-    for forever in ["while true", "while :", "while [ 1 ]", "while sleep", "until false"] {
+    for forever in [
+        "while true",
+        "while :",
+        "while [ 1 ]",
+        "while sleep",
+        "until false",
+    ] {
         if compact.contains(forever) {
             return ignore(None);
         }
@@ -335,10 +339,19 @@ mod tests {
         let b = run(Run::Shell, Some(&["sleep", "5"]), None);
         assert_eq!(b.exits, Some((5_000, 0)));
         assert_eq!(b.on_sigterm, OnSigterm::Ignore);
-        assert_eq!(run(Run::Shell, Some(&["sleep"]), Some(&["1h"])).exits, Some((3_600_000, 0)));
-        assert_eq!(run(Run::Shell, Some(&["sleep", "infinity"]), None).exits, None);
+        assert_eq!(
+            run(Run::Shell, Some(&["sleep"]), Some(&["1h"])).exits,
+            Some((3_600_000, 0))
+        );
+        assert_eq!(
+            run(Run::Shell, Some(&["sleep", "infinity"]), None).exits,
+            None
+        );
         // busybox with args only: the args are the whole command line.
-        assert_eq!(run(Run::Shell, None, Some(&["sleep", "3600"])).exits, Some((3_600_000, 0)));
+        assert_eq!(
+            run(Run::Shell, None, Some(&["sleep", "3600"])).exits,
+            Some((3_600_000, 0))
+        );
     }
 
     #[test]
@@ -358,7 +371,10 @@ mod tests {
     fn image_defaults() {
         // busybox's CMD is `sh`: with no terminal it exits at once.
         assert_eq!(run(Run::Shell, None, None).exits, Some((0, 0)));
-        assert_eq!(run(Run::Agnhost, None, Some(&["netexec", "--http-port=8080"])).exits, None);
+        assert_eq!(
+            run(Run::Agnhost, None, Some(&["netexec", "--http-port=8080"])).exits,
+            None
+        );
         assert_eq!(run(Run::Agnhost, None, None).exits, Some((0, 0)));
         let postgres = Run::ServerNeedingEnv(&["POSTGRES_PASSWORD"]);
         assert_eq!(run(postgres, None, None).exits, Some((0, 1)));

@@ -64,18 +64,29 @@ pub fn reconcile(
         .spec
         .as_ref()
         .and_then(|s| s.taints.as_ref())
-        .is_some_and(|t| t.iter().any(|t| t.key == NOT_READY_TAINT && t.effect == "NoSchedule"));
+        .is_some_and(|t| {
+            t.iter()
+                .any(|t| t.key == NOT_READY_TAINT && t.effect == "NoSchedule")
+        });
     if is_ready && tainted {
         let mut untainted = n.clone();
         if let Some(t) = untainted.spec.as_mut().and_then(|s| s.taints.as_mut()) {
             t.retain(|t| !(t.key == NOT_READY_TAINT && t.effect == "NoSchedule"));
         }
-        if untainted.spec.as_ref().and_then(|s| s.taints.as_ref()).is_some_and(Vec::is_empty) {
+        if untainted
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_ref())
+            .is_some_and(Vec::is_empty)
+        {
             if let Some(s) = untainted.spec.as_mut() {
                 s.taints = None;
             }
         }
-        let kubelet = std::mem::replace(&mut rc.meta.actor, Actor::Controller("node-lifecycle-controller"));
+        let kubelet = std::mem::replace(
+            &mut rc.meta.actor,
+            Actor::Controller("node-lifecycle-controller"),
+        );
         let result = rc.update(Object::Node(untainted), Subresource::Main);
         rc.meta.actor = kubelet;
         result?;
@@ -124,7 +135,11 @@ pub fn reconcile(
 fn renew_lease(node: &NodeSpec, uid: &str, rc: &mut ReconcileCtx) -> Result<SimTime, ApiError> {
     let now = rc.now;
     let micro = MicroTime(now.to_datetime());
-    match rc.api.try_get(Kind::Lease, LEASE_NAMESPACE, &node.name).as_deref() {
+    match rc
+        .api
+        .try_get(Kind::Lease, LEASE_NAMESPACE, &node.name)
+        .as_deref()
+    {
         Some(Object::Lease(lease)) => {
             let renewed = lease
                 .spec

@@ -90,22 +90,22 @@ pub fn parse_reference(image: &str) -> Result<ImageRef, String> {
         !c.is_empty()
             && c.starts_with(|ch: char| ch.is_ascii_alphanumeric())
             && c.ends_with(|ch: char| ch.is_ascii_alphanumeric())
-            && c
-                .chars()
+            && c.chars()
                 .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch))
     };
     let tag_ok = |t: &str| {
         !t.is_empty()
             && t.len() <= 128
             && t.starts_with(|ch: char| ch.is_ascii_alphanumeric() || ch == '_')
-            && t
-                .chars()
+            && t.chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch))
     };
     let domain_ok = domain
         .chars()
         .all(|ch| ch.is_ascii_alphanumeric() || ".-:".contains(ch));
-    if !domain_ok || !path.split('/').all(component_ok) || tag.as_deref().is_some_and(|t| !tag_ok(t))
+    if !domain_ok
+        || !path.split('/').all(component_ok)
+        || tag.as_deref().is_some_and(|t| !tag_ok(t))
     {
         return Err(INVALID.to_string());
     }
@@ -179,7 +179,11 @@ pub fn lookup(r: &ImageRef) -> Lookup {
 pub fn digest_of(repo: &Repo, build: &Build) -> String {
     format!(
         "sha256:{}",
-        hash::hex64(&format!("{}:{}", repo.name, build.tags.first().copied().unwrap_or("")))
+        hash::hex64(&format!(
+            "{}:{}",
+            repo.name,
+            build.tags.first().copied().unwrap_or("")
+        ))
     )
 }
 
@@ -202,7 +206,8 @@ pub fn default_run(image: &str) -> Run {
 /// `NotFound` ones are kept). `normalized` is `ImageRef::normalized()`.
 pub fn pull_error(r: &ImageRef, why: Missing) -> String {
     let n = r.normalized();
-    let head = format!("failed to pull and unpack image \"{n}\": failed to resolve reference \"{n}\"");
+    let head =
+        format!("failed to pull and unpack image \"{n}\": failed to resolve reference \"{n}\"");
     match why {
         Missing::HubRepository => format!(
             "{head}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
@@ -244,7 +249,9 @@ mod tests {
     use super::*;
 
     fn norm(s: &str) -> String {
-        parse_reference(s).map(|r| r.normalized()).unwrap_or_else(|e| e)
+        parse_reference(s)
+            .map(|r| r.normalized())
+            .unwrap_or_else(|e| e)
     }
 
     #[test]
@@ -252,7 +259,10 @@ mod tests {
         // distribution/reference: short names live in docker.io/library, `latest` is implied.
         assert_eq!(norm("nginx"), "docker.io/library/nginx:latest");
         assert_eq!(norm("nginx:1.7.9"), "docker.io/library/nginx:1.7.9");
-        assert_eq!(norm("hashicorp/http-echo"), "docker.io/hashicorp/http-echo:latest");
+        assert_eq!(
+            norm("hashicorp/http-echo"),
+            "docker.io/hashicorp/http-echo:latest"
+        );
         assert_eq!(norm("k8s.gcr.io/busybox"), "k8s.gcr.io/busybox:latest");
         assert_eq!(norm("localhost:5000/app:v1"), "localhost:5000/app:v1");
         assert_eq!(
@@ -281,7 +291,10 @@ mod tests {
             missing("registry.k8s.io/e2e-test-images/agnhost"),
             Some(Missing::NotFound)
         );
-        assert_eq!(missing("myregistry.example.com/app"), Some(Missing::UnknownHost));
+        assert_eq!(
+            missing("myregistry.example.com/app"),
+            Some(Missing::UnknownHost)
+        );
     }
 
     #[test]
@@ -306,7 +319,9 @@ mod tests {
         let d = digest_of(repo, build);
         assert_eq!(d.len(), 7 + 64);
         let pinned = format!("nginx@{d}");
-        assert!(matches!(lookup(&parse_reference(&pinned).unwrap()), Lookup::Found(_, b) if b == build));
+        assert!(
+            matches!(lookup(&parse_reference(&pinned).unwrap()), Lookup::Found(_, b) if b == build)
+        );
         // `latest` and `1.27` are the same build.
         let Lookup::Found(_, latest) = lookup(&parse_reference("nginx").unwrap()) else {
             panic!()

@@ -110,7 +110,11 @@ impl Controller for KubeletController {
                 vec![Self::node_key(name)]
             }
             Object::Pod(p) => {
-                let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("");
+                let node = p
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or("");
                 if self.node_spec(node).is_none() || own_write(event, node) {
                     return Vec::new();
                 }

@@ -59,10 +59,15 @@ fn q(s: &str) -> K8sQuantity {
 /// ephemeral-storage 20617822208 bytes − trunc(20617822208 × float32(0.1)) =
 /// 20617822208 − 2061782251 = 18556039957, printed as plain bytes because it is not a
 /// whole number of Ki.
-pub fn resources(config: &ClusterConfig) -> (BTreeMap<String, K8sQuantity>, BTreeMap<String, K8sQuantity>) {
-    let memory = Quantity::parse(&config.node_memory).unwrap_or_else(|_| Quantity::new(0, Format::BinarySI));
-    let storage = Quantity::parse(EPHEMERAL_STORAGE).unwrap_or_else(|_| Quantity::new(0, Format::BinarySI));
-    let cpu = Quantity::parse(&config.node_cpu).unwrap_or_else(|_| Quantity::new(0, Format::DecimalSI));
+pub fn resources(
+    config: &ClusterConfig,
+) -> (BTreeMap<String, K8sQuantity>, BTreeMap<String, K8sQuantity>) {
+    let memory =
+        Quantity::parse(&config.node_memory).unwrap_or_else(|_| Quantity::new(0, Format::BinarySI));
+    let storage =
+        Quantity::parse(EPHEMERAL_STORAGE).unwrap_or_else(|_| Quantity::new(0, Format::BinarySI));
+    let cpu =
+        Quantity::parse(&config.node_cpu).unwrap_or_else(|_| Quantity::new(0, Format::DecimalSI));
     let mut capacity = BTreeMap::new();
     capacity.insert("cpu".to_string(), q(&cpu.canonical()));
     capacity.insert("ephemeral-storage".to_string(), q(&storage.canonical()));
@@ -96,10 +101,30 @@ pub fn ready_conditions(now: SimTime) -> Vec<NodeCondition> {
         last_transition_time: Some(now.to_k8s_time()),
     };
     vec![
-        c("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-        c("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        c("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        c("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        c(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        c(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        c(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        c(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
     ]
 }
 
@@ -109,8 +134,12 @@ pub fn ready_conditions(now: SimTime) -> Vec<NodeCondition> {
 pub fn image_list(refs: &[String]) -> Vec<ContainerImage> {
     let mut entries: Vec<(i64, Vec<String>)> = Vec::new();
     for r in refs {
-        let Ok(parsed) = images::parse_reference(r) else { continue };
-        let Lookup::Found(repo, build) = images::lookup(&parsed) else { continue };
+        let Ok(parsed) = images::parse_reference(r) else {
+            continue;
+        };
+        let Lookup::Found(repo, build) = images::lookup(&parsed) else {
+            continue;
+        };
         let names = images::cache_names(repo, build, &parsed);
         match entries.iter_mut().find(|(_, n)| n.first() == names.first()) {
             Some((_, existing)) => {
@@ -134,7 +163,12 @@ pub fn image_list(refs: &[String]) -> Vec<ContainerImage> {
 }
 
 /// The Node object `spec`'s kubelet registers.
-pub fn node_object(config: &ClusterConfig, spec: &NodeSpec, rng: &mut SimRng, now: SimTime) -> Node {
+pub fn node_object(
+    config: &ClusterConfig,
+    spec: &NodeSpec,
+    rng: &mut SimRng,
+    now: SimTime,
+) -> Node {
     let control_plane = spec.index == 0;
     let mut labels = BTreeMap::new();
     for (k, v) in [
@@ -148,12 +182,21 @@ pub fn node_object(config: &ClusterConfig, spec: &NodeSpec, rng: &mut SimRng, no
     }
     if control_plane {
         labels.insert(CONTROL_PLANE_TAINT.to_string(), String::new());
-        labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".to_string(), String::new());
+        labels.insert(
+            "node.kubernetes.io/exclude-from-external-load-balancers".to_string(),
+            String::new(),
+        );
     }
     let annotations = BTreeMap::from([
-        ("kubeadm.alpha.kubernetes.io/cri-socket".to_string(), "unix:///var/run/containerd/containerd.sock".to_string()),
+        (
+            "kubeadm.alpha.kubernetes.io/cri-socket".to_string(),
+            "unix:///var/run/containerd/containerd.sock".to_string(),
+        ),
         ("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string()),
-        ("volumes.kubernetes.io/controller-managed-attach-detach".to_string(), "true".to_string()),
+        (
+            "volumes.kubernetes.io/controller-managed-attach-detach".to_string(),
+            "true".to_string(),
+        ),
     ]);
     let taints = control_plane.then(|| {
         vec![Taint {
@@ -182,8 +225,14 @@ pub fn node_object(config: &ClusterConfig, spec: &NodeSpec, rng: &mut SimRng, no
         }),
         status: Some(NodeStatus {
             addresses: Some(vec![
-                NodeAddress { type_: "InternalIP".into(), address: spec.internal_ip.clone() },
-                NodeAddress { type_: "Hostname".into(), address: spec.name.clone() },
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: spec.internal_ip.clone(),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: spec.name.clone(),
+                },
             ]),
             allocatable: Some(allocatable),
             capacity: Some(capacity),
@@ -191,7 +240,10 @@ pub fn node_object(config: &ClusterConfig, spec: &NodeSpec, rng: &mut SimRng, no
             daemon_endpoints: Some(NodeDaemonEndpoints {
                 kubelet_endpoint: Some(DaemonEndpoint { port: KUBELET_PORT }),
             }),
-            images: Some(image_list(&catalogue::preloaded(control_plane, &config.kubernetes_version))),
+            images: Some(image_list(&catalogue::preloaded(
+                control_plane,
+                &config.kubernetes_version,
+            ))),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
                 boot_id,
@@ -213,9 +265,17 @@ pub fn node_object(config: &ClusterConfig, spec: &NodeSpec, rng: &mut SimRng, no
 pub fn register_nodes(api: &mut ApiServer, rng: &mut SimRng, now: SimTime, config: &ClusterConfig) {
     for spec in config.nodes() {
         let node = node_object(config, &spec, rng, now);
-        let mut ctx = Ctx::new(now, rng, WriteMeta::by(Actor::Kubelet(spec.name.clone()), None));
+        let mut ctx = Ctx::new(
+            now,
+            rng,
+            WriteMeta::by(Actor::Kubelet(spec.name.clone()), None),
+        );
         let created = api.create(&mut ctx, Object::Node(node));
-        debug_assert!(created.is_ok(), "registering node {}: {created:?}", spec.name);
+        debug_assert!(
+            created.is_ok(),
+            "registering node {}: {created:?}",
+            spec.name
+        );
     }
 }
 
@@ -237,11 +297,21 @@ mod tests {
 
     #[test]
     fn images_are_listed_largest_first_with_digest_then_tags() {
-        let list = image_list(&["registry.k8s.io/pause:3.10".into(), "nginx".into(), "nginx:1.27".into()]);
+        let list = image_list(&[
+            "registry.k8s.io/pause:3.10".into(),
+            "nginx".into(),
+            "nginx:1.27".into(),
+        ]);
         assert_eq!(list.len(), 2);
         let names = list[0].names.clone().unwrap_or_default();
         assert!(names[0].starts_with("docker.io/library/nginx@sha256:"));
-        assert_eq!(&names[1..], ["docker.io/library/nginx:latest", "docker.io/library/nginx:1.27"]);
+        assert_eq!(
+            &names[1..],
+            [
+                "docker.io/library/nginx:latest",
+                "docker.io/library/nginx:1.27"
+            ]
+        );
         assert_eq!(list[1].size_bytes, Some(320_368));
     }
 }

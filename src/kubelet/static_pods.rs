@@ -29,12 +29,18 @@ pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
 const MANIFESTS: [(&str, &str); 4] = [
     ("etcd.yaml", include_str!("manifests/etcd.yaml")),
-    ("kube-apiserver.yaml", include_str!("manifests/kube-apiserver.yaml")),
+    (
+        "kube-apiserver.yaml",
+        include_str!("manifests/kube-apiserver.yaml"),
+    ),
     (
         "kube-controller-manager.yaml",
         include_str!("manifests/kube-controller-manager.yaml"),
     ),
-    ("kube-scheduler.yaml", include_str!("manifests/kube-scheduler.yaml")),
+    (
+        "kube-scheduler.yaml",
+        include_str!("manifests/kube-scheduler.yaml"),
+    ),
 ];
 
 /// The static pod manifests of `node` as files: `(path, content)`, in directory order.
@@ -96,7 +102,11 @@ pub fn mirror_pods(
             continue;
         };
         let static_hash = hash::hex(&text, 32);
-        let name = format!("{}-{}", pod.metadata.name.clone().unwrap_or_default(), node.name);
+        let name = format!(
+            "{}-{}",
+            pod.metadata.name.clone().unwrap_or_default(),
+            node.name
+        );
         let seen_nanos = (hash::mix(hash::fnv(&path)) % 1_000_000_000) as u32;
         let annotations = pod.metadata.annotations.get_or_insert_with(BTreeMap::new);
         annotations.insert("kubernetes.io/config.hash".into(), static_hash.clone());
@@ -158,7 +168,9 @@ mod tests {
             ]
         );
         assert!(files[1].1.contains("--advertise-address=192.168.10.10"));
-        assert!(files[1].1.contains("image: registry.k8s.io/kube-apiserver:v1.32.0"));
+        assert!(files[1]
+            .1
+            .contains("image: registry.k8s.io/kube-apiserver:v1.32.0"));
         assert!(manifest_files(&c, &c.node(1)).is_empty());
     }
 
@@ -166,7 +178,10 @@ mod tests {
     fn mirror_pods_carry_the_kubelet_annotations() {
         let c = ClusterConfig::default();
         let pods = mirror_pods(&c, &c.node(0), "uid-1", SimTime::START);
-        let names: Vec<String> = pods.iter().filter_map(|p| p.metadata.name.clone()).collect();
+        let names: Vec<String> = pods
+            .iter()
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
         assert_eq!(
             names,
             [
@@ -177,7 +192,10 @@ mod tests {
             ]
         );
         let a = pods[0].metadata.annotations.clone().unwrap_or_default();
-        assert_eq!(a.get("kubernetes.io/config.source").map(String::as_str), Some("file"));
+        assert_eq!(
+            a.get("kubernetes.io/config.source").map(String::as_str),
+            Some("file")
+        );
         assert_eq!(a.get("kubernetes.io/config.hash"), a.get(MIRROR_ANNOTATION));
         assert_eq!(a["kubernetes.io/config.hash"].len(), 32);
         assert!(a["kubernetes.io/config.seen"].starts_with("2024-12-31T23:59:58."));
@@ -185,12 +203,18 @@ mod tests {
         let spec = pods[0].spec.clone().unwrap_or_default();
         assert_eq!(spec.node_name.as_deref(), Some("controlplane"));
         assert_eq!(spec.host_network, Some(true));
-        assert_eq!(spec.priority_class_name.as_deref(), Some("system-node-critical"));
+        assert_eq!(
+            spec.priority_class_name.as_deref(),
+            Some("system-node-critical")
+        );
     }
 
     #[test]
     fn nanosecond_times_drop_trailing_zeros() {
-        assert_eq!(rfc3339_nano(SimTime::START, 120_000_000), "2025-01-01T00:00:00.12Z");
+        assert_eq!(
+            rfc3339_nano(SimTime::START, 120_000_000),
+            "2025-01-01T00:00:00.12Z"
+        );
         assert_eq!(rfc3339_nano(SimTime::START, 0), "2025-01-01T00:00:00Z");
     }
 }

@@ -42,7 +42,8 @@ fn nodes_register_ready_without_the_not_ready_taint() {
     let c = cluster();
     assert_eq!(c.api().count(Kind::Node), 4);
     for name in ["controlplane", "worker01", "worker02", "worker03"] {
-        let Some(Object::Node(n)) = c.api().try_get(Kind::Node, "", name).as_deref().cloned() else {
+        let Some(Object::Node(n)) = c.api().try_get(Kind::Node, "", name).as_deref().cloned()
+        else {
             panic!("node {name} registered");
         };
         let taints: Vec<String> = n
@@ -58,7 +59,10 @@ fn nodes_register_ready_without_the_not_ready_taint() {
         } else {
             assert!(taints.is_empty(), "{name}: {taints:?}");
         }
-        assert!(c.api().try_get(Kind::Lease, "kube-node-lease", name).is_some());
+        assert!(c
+            .api()
+            .try_get(Kind::Lease, "kube-node-lease", name)
+            .is_some());
     }
 }
 
@@ -80,7 +84,11 @@ fn get_nodes_looks_like_kubeadm() {
 fn leases_are_renewed_every_ten_seconds() {
     let mut c = cluster();
     c.advance_ms(25_000);
-    let Some(Object::Lease(l)) = c.api().try_get(Kind::Lease, "kube-node-lease", "worker02").as_deref().cloned()
+    let Some(Object::Lease(l)) = c
+        .api()
+        .try_get(Kind::Lease, "kube-node-lease", "worker02")
+        .as_deref()
+        .cloned()
     else {
         panic!("lease exists");
     };
@@ -96,12 +104,21 @@ fn a_bound_pod_runs_on_its_node() {
     let mut c = cluster();
     assert_eq!(out(&mut c, NGINX), "pod/nginx created\n");
     let text = out(&mut c, "kubectl get po");
-    assert!(text.contains("nginx   0/1     ContainerCreating   0          0s"), "{text}");
+    assert!(
+        text.contains("nginx   0/1     ContainerCreating   0          0s"),
+        "{text}"
+    );
     c.advance_ms(10_000);
     let text = out(&mut c, "kubectl get po -o wide");
-    assert!(text.contains("1/1     Running   0          10s   10.244.1.2   worker01"), "{text}");
+    assert!(
+        text.contains("1/1     Running   0          10s   10.244.1.2   worker01"),
+        "{text}"
+    );
     let p = pod(&c, "default", "nginx").unwrap_or_default();
-    let cs = p.status.and_then(|s| s.container_statuses).unwrap_or_default();
+    let cs = p
+        .status
+        .and_then(|s| s.container_statuses)
+        .unwrap_or_default();
     assert!(cs[0].ready);
     // The events came from the kubelet of worker01.
     let events = out(&mut c, "kubectl get events");
@@ -116,7 +133,10 @@ fn deleting_nginx_removes_it_at_once() {
     out(&mut c, NGINX);
     c.advance_ms(10_000);
     let before = c.now();
-    assert_eq!(out(&mut c, "kubectl delete pod nginx"), "pod \"nginx\" deleted\n");
+    assert_eq!(
+        out(&mut c, "kubectl delete pod nginx"),
+        "pod \"nginx\" deleted\n"
+    );
     assert!(pod(&c, "default", "nginx").is_none());
     assert_eq!(c.now(), before, "no time had to pass");
 }
@@ -150,10 +170,18 @@ EOF",
 #[test]
 fn a_misspelt_image_ends_in_image_pull_back_off() {
     let mut c = cluster();
-    out(&mut c, &NGINX.replace("image: nginx", "image: ngnix").replace("name: nginx\nspec", "name: bad\nspec"));
+    out(
+        &mut c,
+        &NGINX
+            .replace("image: nginx", "image: ngnix")
+            .replace("name: nginx\nspec", "name: bad\nspec"),
+    );
     c.advance_ms(15_000);
     let text = out(&mut c, "kubectl get po bad");
-    assert!(text.contains("bad    0/1     ImagePullBackOff   0          15s"), "{text}");
+    assert!(
+        text.contains("bad    0/1     ImagePullBackOff   0          15s"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -175,7 +203,10 @@ fn a_deleted_mirror_pod_comes_back() {
     // The static pod keeps running; the kubelet recreates its mirror with a new uid.
     let mut c = cluster();
     let old = pod(&c, "kube-system", "etcd-controlplane").and_then(|p| p.metadata.uid);
-    out(&mut c, "kubectl delete pod -n kube-system etcd-controlplane --wait=false");
+    out(
+        &mut c,
+        "kubectl delete pod -n kube-system etcd-controlplane --wait=false",
+    );
     let new = pod(&c, "kube-system", "etcd-controlplane").and_then(|p| p.metadata.uid);
     assert!(new.is_some());
     assert_ne!(old, new);

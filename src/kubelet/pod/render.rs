@@ -72,7 +72,11 @@ pub fn phase(pod: &PodView, st: &PodState, terminal: bool) -> &'static str {
         return "Pending";
     }
     if terminal && !pod.mirror {
-        return if stopped == succeeded { "Succeeded" } else { "Failed" };
+        return if stopped == succeeded {
+            "Succeeded"
+        } else {
+            "Failed"
+        };
     }
     match pod.restart {
         RestartPolicy::Always => "Running",
@@ -86,9 +90,14 @@ fn container_status(pod: &PodView, i: usize, cs: &ContainerState) -> ContainerSt
     let c = &pod.containers[i];
     let ran = cs.latest_id().is_some();
     let (image, image_id) = match (&c.plan, ran) {
-        (ImagePlan::Known { runtime_name, image_id, .. }, true) => {
-            (runtime_name.clone(), image_id.clone())
-        }
+        (
+            ImagePlan::Known {
+                runtime_name,
+                image_id,
+                ..
+            },
+            true,
+        ) => (runtime_name.clone(), image_id.clone()),
         _ => (c.image.clone(), String::new()),
     };
     let state = match &cs.slot {
@@ -138,7 +147,12 @@ fn condition(type_: &str, ok: bool, reason: Option<&str>, message: Option<String
 }
 
 /// The kubelet-owned conditions (without transition times).
-fn kubelet_conditions(pod: &PodView, st: &PodState, phase: &str, sandbox_up: bool) -> Vec<PodCondition> {
+fn kubelet_conditions(
+    pod: &PodView,
+    st: &PodState,
+    phase: &str,
+    sandbox_up: bool,
+) -> Vec<PodCondition> {
     let unready: Vec<&str> = pod
         .containers
         .iter()
@@ -153,7 +167,10 @@ fn kubelet_conditions(pod: &PodView, st: &PodState, phase: &str, sandbox_up: boo
             "ContainersReady",
             false,
             Some("ContainersNotReady"),
-            Some(format!("containers with unready status: [{}]", unready.join(" "))),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
         ),
         _ => condition("ContainersReady", true, None, None),
     };
@@ -205,7 +222,9 @@ pub fn render(
     status.conditions = Some(conditions);
     status.phase = Some(phase.to_string());
     status.host_ip = Some(node.ip.clone());
-    status.host_ips = Some(vec![HostIP { ip: node.ip.clone() }]);
+    status.host_ips = Some(vec![HostIP {
+        ip: node.ip.clone(),
+    }]);
     status.pod_ip = st.pod_ip.clone();
     status.pod_ips = st.pod_ip.as_ref().map(|ip| vec![PodIP { ip: ip.clone() }]);
     status.start_time = st.accepted.map(SimTime::to_k8s_time_precise);

@@ -90,7 +90,11 @@ impl Cx<'_> {
     /// Whether the node holds an image under `name`, counting pulls finished in this step.
     fn in_cache(&self, name: &str) -> bool {
         self.node.cache.contains(name)
-            || self.out.pulled.iter().any(|(names, _)| names.iter().any(|n| n == name))
+            || self
+                .out
+                .pulled
+                .iter()
+                .any(|(names, _)| names.iter().any(|n| n == name))
     }
 
     fn emit(&mut self, at: SimTime, e: KubeletEvent) {
@@ -102,7 +106,13 @@ impl Cx<'_> {
     /// The events of an image that is on the node (or only needs a registry check),
     /// and the cache names it adds.
     fn present_image_events(&mut self, c: &ContainerView, salt: &str, at: SimTime) {
-        let ImagePlan::Known { runtime_name, size, cache_names, .. } = &c.plan else {
+        let ImagePlan::Known {
+            runtime_name,
+            size,
+            cache_names,
+            ..
+        } = &c.plan
+        else {
             return;
         };
         let tagged = cache_names.iter().all(|n| self.in_cache(n));
@@ -112,7 +122,10 @@ impl Cx<'_> {
             return;
         }
         let q = format_go_duration(view::quick_pull_ms(&self.node.name, runtime_name, salt));
-        self.emit(at, KubeletEvent::normal(&c.name, "Pulling", format!("Pulling image \"{}\"", c.image)));
+        self.emit(
+            at,
+            KubeletEvent::normal(&c.name, "Pulling", format!("Pulling image \"{}\"", c.image)),
+        );
         let m = format!(
             "Successfully pulled image \"{}\" in {q} ({q} including waiting). Image size: {size} bytes.",
             c.image
@@ -126,8 +139,14 @@ impl Cx<'_> {
     /// Starts container `c` at `at` (after its image events).
     fn start(&mut self, c: &ContainerView, cs: &mut ContainerState, at: SimTime) {
         let id = new_id(self.rng);
-        self.emit(at, KubeletEvent::normal(&c.name, "Created", format!("Created container {}", c.name)));
-        self.emit(at, KubeletEvent::normal(&c.name, "Started", format!("Started container {}", c.name)));
+        self.emit(
+            at,
+            KubeletEvent::normal(&c.name, "Created", format!("Created container {}", c.name)),
+        );
+        self.emit(
+            at,
+            KubeletEvent::normal(&c.name, "Started", format!("Started container {}", c.name)),
+        );
         cs.slot = Slot::Running { id, started: at };
     }
 
@@ -160,7 +179,8 @@ pub fn step(
 ) -> StepOutput {
     let mut out = StepOutput::default();
     let mut st = prev.clone();
-    st.containers.resize(pod.containers.len(), ContainerState::new());
+    st.containers
+        .resize(pod.containers.len(), ContainerState::new());
     let deleting = pod.deletion.filter(|(k, _)| *k <= now);
     let Some(t0) = st.accepted.or_else(|| deleting.is_none().then_some(now)) else {
         // Deleted before the kubelet ever looked at it.
@@ -176,7 +196,11 @@ pub fn step(
         } else if due > now {
             out.next = Some(due);
         } else {
-            let addr = if pod.host_network { Some(node.ip.as_str()) } else { ip };
+            let addr = if pod.host_network {
+                Some(node.ip.as_str())
+            } else {
+                ip
+            };
             match addr {
                 Some(a) => {
                     st.sandbox = Some(due);
@@ -196,7 +220,14 @@ pub fn step(
     let sandbox = st.sandbox.unwrap_or(now);
     let mut next = None;
     {
-        let mut cx = Cx { pod, node, now, sandbox, out: &mut out, rng };
+        let mut cx = Cx {
+            pod,
+            node,
+            now,
+            sandbox,
+            out: &mut out,
+            rng,
+        };
         for (i, c) in pod.containers.iter().enumerate() {
             if let Some(cs) = st.containers.get_mut(i) {
                 next = earliest(next, advance(&mut cx, c, cs));
@@ -218,11 +249,16 @@ fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<Si
         match cs.slot.clone() {
             Slot::Creating | Slot::ImageError { .. } => return image_work(cx, c, cs),
             Slot::Running { id, started } => {
-                let natural = c.behaviour.exits.map(|(ms, code)| (started.plus_ms(ms), code));
+                let natural = c
+                    .behaviour
+                    .exits
+                    .map(|(ms, code)| (started.plus_ms(ms), code));
                 let kill = cx.deleting().map(|(k, deadline)| {
                     if cx.now.since(k) < 1_000 && started <= cx.now {
                         let m = format!("Stopping container {}", c.name);
-                        cx.out.events.push(KubeletEvent::normal(&c.name, "Killing", m));
+                        cx.out
+                            .events
+                            .push(KubeletEvent::normal(&c.name, "Killing", m));
                     }
                     match c.behaviour.on_sigterm {
                         OnSigterm::Exit(code) => (k.max(started), code),
@@ -292,7 +328,9 @@ fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<Si
                             "Back-off restarting failed container {} in pod {}",
                             c.name, cx.pod.format
                         );
-                        cx.out.events.push(KubeletEvent::warning(&c.name, "BackOff", m));
+                        cx.out
+                            .events
+                            .push(KubeletEvent::warning(&c.name, "BackOff", m));
                     } else if t > cx.now {
                         next_tick = Some(t);
                         break;
@@ -327,9 +365,15 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
             };
             let (tick, next) = cx.pod_tick(backoff::SYNC_RETRY_MS);
             if tick {
-                cx.out.events.push(KubeletEvent::warning(&c.name, "InspectFailed", message.clone()));
+                cx.out.events.push(KubeletEvent::warning(
+                    &c.name,
+                    "InspectFailed",
+                    message.clone(),
+                ));
                 let m = "Error: InvalidImageName".to_string();
-                cx.out.events.push(KubeletEvent::warning(&c.name, "Failed", m));
+                cx.out
+                    .events
+                    .push(KubeletEvent::warning(&c.name, "Failed", m));
             }
             Some(next)
         }
@@ -362,7 +406,9 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
                         cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
                     }
                     PullStep::BackOff => {
-                        cx.out.events.push(KubeletEvent::normal(n, "BackOff", backoff_msg.clone()));
+                        cx.out
+                            .events
+                            .push(KubeletEvent::normal(n, "BackOff", backoff_msg.clone()));
                         let e = "Error: ImagePullBackOff".to_string();
                         cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
                     }
@@ -370,11 +416,21 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
             }
             Some(at.next)
         }
-        ImagePlan::Known { runtime_name, image_id, size, pull_ms, cache_names } => {
+        ImagePlan::Known {
+            runtime_name,
+            image_id,
+            size,
+            pull_ms,
+            cache_names,
+        } => {
             let exact = cache_names.iter().all(|n| cx.in_cache(n));
             let layers = cx.in_cache(image_id);
             if c.policy == PullPolicy::Never {
-                let (tick, next) = if now == s { (true, now.plus_ms(backoff::SYNC_RETRY_MS)) } else { cx.pod_tick(backoff::SYNC_RETRY_MS) };
+                let (tick, next) = if now == s {
+                    (true, now.plus_ms(backoff::SYNC_RETRY_MS))
+                } else {
+                    cx.pod_tick(backoff::SYNC_RETRY_MS)
+                };
                 if !tick {
                     return Some(next);
                 }
@@ -383,11 +439,21 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
                     cx.start(c, cs, now);
                     return advance(cx, c, cs);
                 }
-                let m = format!("Container image \"{}\" is not present with pull policy of Never", c.image);
-                cs.slot = Slot::ImageError { reason: "ErrImageNeverPull".into(), message: m.clone() };
-                cx.out.events.push(KubeletEvent::warning(&c.name, "ErrImageNeverPull", m));
+                let m = format!(
+                    "Container image \"{}\" is not present with pull policy of Never",
+                    c.image
+                );
+                cs.slot = Slot::ImageError {
+                    reason: "ErrImageNeverPull".into(),
+                    message: m.clone(),
+                };
+                cx.out
+                    .events
+                    .push(KubeletEvent::warning(&c.name, "ErrImageNeverPull", m));
                 let e = "Error: ErrImageNeverPull".to_string();
-                cx.out.events.push(KubeletEvent::warning(&c.name, "Failed", e));
+                cx.out
+                    .events
+                    .push(KubeletEvent::warning(&c.name, "Failed", e));
                 return Some(next);
             }
             let full = s.plus_ms(view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms));
@@ -399,7 +465,9 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
             if now == s {
                 if c.leader.is_none() {
                     let m = format!("Pulling image \"{}\"", c.image);
-                    cx.out.events.push(KubeletEvent::normal(&c.name, "Pulling", m));
+                    cx.out
+                        .events
+                        .push(KubeletEvent::normal(&c.name, "Pulling", m));
                 }
                 return Some(full);
             }

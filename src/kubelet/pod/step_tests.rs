@@ -21,9 +21,18 @@ fn pod(spec: serde_json::Value) -> Pod {
     }))
     .unwrap_or_default();
     // The API server's defaults that matter here.
-    for c in p.spec.as_mut().map(|s| s.containers.iter_mut()).into_iter().flatten() {
+    for c in p
+        .spec
+        .as_mut()
+        .map(|s| s.containers.iter_mut())
+        .into_iter()
+        .flatten()
+    {
         if c.image_pull_policy.is_none() {
-            let latest = c.image.as_deref().is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
+            let latest = c
+                .image
+                .as_deref()
+                .is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
             c.image_pull_policy = Some(if latest { "Always" } else { "IfNotPresent" }.to_string());
         }
     }
@@ -57,11 +66,24 @@ struct Run {
 
 impl Run {
     fn new(pod: Pod, node: NodeView) -> Run {
-        Run { pod, node, rng: SimRng::new(1), events: Vec::new(), finished: false, now: at(0), next: Some(at(0)), ip: 2 }
+        Run {
+            pod,
+            node,
+            rng: SimRng::new(1),
+            events: Vec::new(),
+            finished: false,
+            now: at(0),
+            next: Some(at(0)),
+            ip: 2,
+        }
     }
 
     fn state(&self) -> PodState {
-        let names: Vec<String> = PodView::of(&self.pod).containers.iter().map(|c| c.name.clone()).collect();
+        let names: Vec<String> = PodView::of(&self.pod)
+            .containers
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         PodState::from_status(self.pod.status.as_ref(), &names)
     }
 
@@ -79,11 +101,22 @@ impl Run {
             self.node.cache.extend(names.iter().cloned());
         }
         if out.state.accepted.is_some() {
-            let status = render(&view, &self.node, &out.state, self.pod.status.as_ref(), out.finished, now);
+            let status = render(
+                &view,
+                &self.node,
+                &out.state,
+                self.pod.status.as_ref(),
+                out.finished,
+                now,
+            );
             self.pod.status = Some(status);
         }
         for e in &out.events {
-            self.events.push((now.since(SimTime::START), e.reason.clone(), e.message.clone()));
+            self.events.push((
+                now.since(SimTime::START),
+                e.reason.clone(),
+                e.message.clone(),
+            ));
         }
         self.finished |= out.finished;
         self.next = out.next;
@@ -102,11 +135,21 @@ impl Run {
     }
 
     fn reasons(&self) -> Vec<(i64, &str)> {
-        self.events.iter().map(|(t, r, _)| (*t, r.as_str())).collect()
+        self.events
+            .iter()
+            .map(|(t, r, _)| (*t, r.as_str()))
+            .collect()
     }
 
     fn waiting(&self, i: usize) -> String {
-        let cs = &self.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[i];
+        let cs = &self
+            .pod
+            .status
+            .as_ref()
+            .unwrap()
+            .container_statuses
+            .as_ref()
+            .unwrap()[i];
         let s = cs.state.as_ref().unwrap();
         if let Some(w) = &s.waiting {
             return w.reason.clone().unwrap_or_default();
@@ -114,11 +157,18 @@ impl Run {
         if s.running.is_some() {
             return "Running".into();
         }
-        s.terminated.as_ref().and_then(|t| t.reason.clone()).unwrap_or_default()
+        s.terminated
+            .as_ref()
+            .and_then(|t| t.reason.clone())
+            .unwrap_or_default()
     }
 
     fn phase(&self) -> String {
-        self.pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()
+        self.pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -126,13 +176,19 @@ impl Run {
 fn nginx_goes_creating_then_running_with_the_pulled_image_in_cache() {
     // v1.32: Pending/ContainerCreating, Pulling, Pulled (with durations and size),
     // Created, Started; the node lists the image afterwards.
-    let mut r = Run::new(pod(json!({"containers": [{"name": "nginx", "image": "nginx"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "nginx"}]})),
+        node(&[]),
+    );
     r.tick(at(0));
     assert_eq!(r.phase(), "Pending");
     assert_eq!(r.waiting(0), "ContainerCreating");
     assert_eq!(r.pod.status.as_ref().unwrap().pod_ip, None);
     r.until(1_000);
-    assert_eq!(r.pod.status.as_ref().unwrap().pod_ip.as_deref(), Some("10.244.1.2"));
+    assert_eq!(
+        r.pod.status.as_ref().unwrap().pod_ip.as_deref(),
+        Some("10.244.1.2")
+    );
     assert_eq!(r.reasons(), [(1_000, "Pulling")]);
     r.until(10_000);
     assert_eq!(r.phase(), "Running");
@@ -140,28 +196,59 @@ fn nginx_goes_creating_then_running_with_the_pulled_image_in_cache() {
     let reasons: Vec<&str> = r.reasons().iter().map(|(_, x)| *x).collect();
     assert_eq!(reasons, ["Pulling", "Pulled", "Created", "Started"]);
     let pulled = &r.events[1];
-    assert!(pulled.2.starts_with("Successfully pulled image \"nginx\" in "), "{}", pulled.2);
-    assert!(pulled.2.ends_with("including waiting). Image size: 72188133 bytes."), "{}", pulled.2);
+    assert!(
+        pulled
+            .2
+            .starts_with("Successfully pulled image \"nginx\" in "),
+        "{}",
+        pulled.2
+    );
+    assert!(
+        pulled
+            .2
+            .ends_with("including waiting). Image size: 72188133 bytes."),
+        "{}",
+        pulled.2
+    );
     assert!(r.node.cache.contains("docker.io/library/nginx:latest"));
-    let cs = &r.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[0];
+    let cs = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
     assert!(cs.ready);
     assert_eq!(cs.restart_count, 0);
     assert_eq!(cs.image, "docker.io/library/nginx:latest");
-    assert!(cs.container_id.as_deref().is_some_and(|id| id.len() == "containerd://".len() + 64));
+    assert!(cs
+        .container_id
+        .as_deref()
+        .is_some_and(|id| id.len() == "containerd://".len() + 64));
 }
 
 #[test]
 fn a_cached_image_is_already_present() {
     // IfNotPresent with the image on the node: no pull at all.
-    let mut r = Run::new(pod(json!({"containers": [{"name": "nginx", "image": "nginx:1.27"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "nginx:1.27"}]})),
+        node(&[]),
+    );
     // Seed the cache with the real names of nginx:1.27.
     let view = PodView::of(&r.pod);
     if let view::ImagePlan::Known { cache_names, .. } = &view.containers[0].plan {
         r.node.cache.extend(cache_names.iter().cloned());
     }
     r.until(1_000);
-    assert_eq!(r.reasons(), [(1_000, "Pulled"), (1_000, "Created"), (1_000, "Started")]);
-    assert_eq!(r.events[0].2, "Container image \"nginx:1.27\" already present on machine");
+    assert_eq!(
+        r.reasons(),
+        [(1_000, "Pulled"), (1_000, "Created"), (1_000, "Started")]
+    );
+    assert_eq!(
+        r.events[0].2,
+        "Container image \"nginx:1.27\" already present on machine"
+    );
     assert_eq!(r.phase(), "Running");
 }
 
@@ -169,13 +256,23 @@ fn a_cached_image_is_already_present() {
 fn always_pulls_again_quickly_when_cached() {
     // imagePullPolicy Always (the `latest` tag) pulls every time; with the layers on the
     // node the pull is quick.
-    let mut r = Run::new(pod(json!({"containers": [{"name": "a", "image": "nginx"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "a", "image": "nginx"}]})),
+        node(&[]),
+    );
     r.until(20_000);
-    let mut second = Run::new(pod(json!({"containers": [{"name": "b", "image": "nginx"}]})), r.node.clone());
+    let mut second = Run::new(
+        pod(json!({"containers": [{"name": "b", "image": "nginx"}]})),
+        r.node.clone(),
+    );
     second.until(1_000);
     let reasons: Vec<&str> = second.reasons().iter().map(|(_, x)| *x).collect();
     assert_eq!(reasons, ["Pulling", "Pulled", "Created", "Started"]);
-    assert!(second.events[1].2.contains("ms ("), "{}", second.events[1].2);
+    assert!(
+        second.events[1].2.contains("ms ("),
+        "{}",
+        second.events[1].2
+    );
 }
 
 #[test]
@@ -187,19 +284,41 @@ fn two_containers_share_one_ip_and_one_pull() {
     let mut r = Run::new(pod(spec), node(&[]));
     r.until(10_000);
     assert_eq!(r.phase(), "Running");
-    assert_eq!((r.waiting(0).as_str(), r.waiting(1).as_str()), ("Running", "Running"));
-    let pulls: Vec<&String> = r.events.iter().filter(|e| e.1 == "Pulled").map(|e| &e.2).collect();
+    assert_eq!(
+        (r.waiting(0).as_str(), r.waiting(1).as_str()),
+        ("Running", "Running")
+    );
+    let pulls: Vec<&String> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Pulled")
+        .map(|e| &e.2)
+        .collect();
     assert_eq!(pulls.len(), 2);
-    assert!(pulls[0].contains(" in 4.") || pulls[0].contains(" in 5."), "{}", pulls[0]);
+    assert!(
+        pulls[0].contains(" in 4.") || pulls[0].contains(" in 5."),
+        "{}",
+        pulls[0]
+    );
     assert!(pulls[1].contains("ms ("), "{}", pulls[1]);
-    let ready = r.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap();
+    let ready = r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap();
     assert!(ready.iter().all(|c| c.ready));
 }
 
 #[test]
 fn a_misspelt_image_backs_off() {
     // ErrImagePull, then ImagePullBackOff, attempts 10 s, 20 s, 40 s ... apart.
-    let mut r = Run::new(pod(json!({"containers": [{"name": "nginx", "image": "ngnix"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "ngnix"}]})),
+        node(&[]),
+    );
     r.until(1_500);
     assert_eq!(r.waiting(0), "ContainerCreating");
     r.until(2_000);
@@ -207,12 +326,35 @@ fn a_misspelt_image_backs_off() {
     r.until(12_000);
     assert_eq!(r.waiting(0), "ImagePullBackOff");
     r.until(100_000);
-    let attempts: Vec<i64> = r.events.iter().filter(|e| e.1 == "Pulling").map(|e| e.0 / 1000).collect();
+    let attempts: Vec<i64> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Pulling")
+        .map(|e| e.0 / 1000)
+        .collect();
     assert_eq!(attempts, [1, 12, 33, 74]);
-    let failed = r.events.iter().find(|e| e.1 == "Failed").map(|e| e.2.clone()).unwrap_or_default();
-    assert!(failed.starts_with("Failed to pull image \"ngnix\": failed to pull and unpack image"), "{failed}");
-    assert!(r.events.iter().any(|e| e.1 == "BackOff" && e.2 == "Back-off pulling image \"ngnix\""));
-    let cs = &r.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[0];
+    let failed = r
+        .events
+        .iter()
+        .find(|e| e.1 == "Failed")
+        .map(|e| e.2.clone())
+        .unwrap_or_default();
+    assert!(
+        failed.starts_with("Failed to pull image \"ngnix\": failed to pull and unpack image"),
+        "{failed}"
+    );
+    assert!(r
+        .events
+        .iter()
+        .any(|e| e.1 == "BackOff" && e.2 == "Back-off pulling image \"ngnix\""));
+    let cs = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
     assert_eq!(cs.image, "ngnix");
     assert_eq!(cs.image_id, "");
     assert_eq!(r.phase(), "Pending");
@@ -230,10 +372,23 @@ fn sleep_with_restart_never_completes() {
     r.until(20_000);
     assert_eq!(r.phase(), "Succeeded");
     assert_eq!(r.waiting(0), "Completed");
-    let conds = r.pod.status.as_ref().unwrap().conditions.clone().unwrap_or_default();
+    let conds = r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .conditions
+        .clone()
+        .unwrap_or_default();
     let ready = conds.iter().find(|c| c.type_ == "Ready").unwrap();
-    assert_eq!((ready.status.as_str(), ready.reason.as_deref()), ("False", Some("PodCompleted")));
-    let sandbox = conds.iter().find(|c| c.type_ == "PodReadyToStartContainers").unwrap();
+    assert_eq!(
+        (ready.status.as_str(), ready.reason.as_deref()),
+        ("False", Some("PodCompleted"))
+    );
+    let sandbox = conds
+        .iter()
+        .find(|c| c.type_ == "PodReadyToStartContainers")
+        .unwrap();
     assert_eq!(sandbox.status, "False");
     // A Succeeded pod keeps its IP in the status.
     assert!(r.pod.status.as_ref().unwrap().pod_ip.is_some());
@@ -246,7 +401,12 @@ fn crash_loop_back_off_timings() {
     let spec = json!({"containers": [{"name": "c", "image": "busybox", "command": ["false"]}]});
     let mut r = Run::new(pod(spec), node(&[]));
     r.until(2_000_000);
-    let starts: Vec<i64> = r.events.iter().filter(|e| e.1 == "Started").map(|e| e.0).collect();
+    let starts: Vec<i64> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Started")
+        .map(|e| e.0)
+        .collect();
     let first = starts[0];
     let gaps: Vec<i64> = starts.windows(2).map(|w| (w[1] - w[0]) / 1000).collect();
     assert_eq!(&gaps[..8], [0, 10, 20, 40, 80, 160, 300, 300]);
@@ -254,7 +414,10 @@ fn crash_loop_back_off_timings() {
     let backoffs = r.events.iter().filter(|e| e.1 == "BackOff").count();
     assert!(backoffs > 50, "{backoffs}");
     let msg = &r.events.iter().find(|e| e.1 == "BackOff").unwrap().2;
-    assert_eq!(msg, "Back-off restarting failed container c in pod web_default(u-1)");
+    assert_eq!(
+        msg,
+        "Back-off restarting failed container c in pod web_default(u-1)"
+    );
 }
 
 #[test]
@@ -266,7 +429,14 @@ fn crash_back_off_shows_in_the_status() {
     assert_eq!(r.waiting(0), "Error");
     r.until(25_000);
     assert_eq!(r.waiting(0), "CrashLoopBackOff");
-    let cs = &r.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[0];
+    let cs = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
     assert_eq!(cs.restart_count, 2);
     let w = cs.state.as_ref().unwrap().waiting.clone().unwrap();
     assert_eq!(
@@ -281,10 +451,16 @@ fn crash_back_off_shows_in_the_status() {
 #[test]
 fn running_ten_minutes_resets_the_back_off() {
     // flowcontrol: an entry older than 2 × 300 s expires, so the restart is immediate.
-    let spec = json!({"containers": [{"name": "c", "image": "busybox", "command": ["sleep", "700"]}]});
+    let spec =
+        json!({"containers": [{"name": "c", "image": "busybox", "command": ["sleep", "700"]}]});
     let mut r = Run::new(pod(spec), node(&[]));
     r.until(2_200_000);
-    let starts: Vec<i64> = r.events.iter().filter(|e| e.1 == "Started").map(|e| e.0).collect();
+    let starts: Vec<i64> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Started")
+        .map(|e| e.0)
+        .collect();
     let gaps: Vec<i64> = starts.windows(2).map(|w| (w[1] - w[0]) / 1000).collect();
     assert_eq!(gaps, [700, 700, 700]);
     assert!(!r.events.iter().any(|e| e.1 == "BackOff"));
@@ -292,17 +468,24 @@ fn running_ten_minutes_resets_the_back_off() {
 
 #[test]
 fn deletion_stops_servers_at_once_and_kills_sleep_after_the_grace_period() {
-    let mut r = Run::new(pod(json!({"containers": [{"name": "nginx", "image": "nginx"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "nginx"}]})),
+        node(&[]),
+    );
     r.until(10_000);
     let meta = &mut r.pod.metadata;
     meta.deletion_timestamp = Some(at(40_000).to_k8s_time());
     meta.deletion_grace_period_seconds = Some(30);
     r.tick(at(10_000));
     assert!(r.finished);
-    assert_eq!(r.events.last().map(|e| (e.1.as_str(), e.2.as_str())), Some(("Killing", "Stopping container nginx")));
+    assert_eq!(
+        r.events.last().map(|e| (e.1.as_str(), e.2.as_str())),
+        Some(("Killing", "Stopping container nginx"))
+    );
     assert_eq!(r.phase(), "Succeeded");
 
-    let spec = json!({"containers": [{"name": "b", "image": "busybox", "command": ["sleep", "3600"]}]});
+    let spec =
+        json!({"containers": [{"name": "b", "image": "busybox", "command": ["sleep", "3600"]}]});
     let mut r = Run::new(pod(spec), node(&[]));
     r.until(10_000);
     r.pod.metadata.deletion_timestamp = Some(at(40_000).to_k8s_time());
@@ -312,7 +495,14 @@ fn deletion_stops_servers_at_once_and_kills_sleep_after_the_grace_period() {
     assert_eq!(next, Some(at(40_000)));
     r.tick(at(40_000));
     assert!(r.finished);
-    let cs = &r.pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[0];
+    let cs = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
     let t = cs.state.as_ref().unwrap().terminated.clone().unwrap();
     assert_eq!(t.exit_code, 137);
     assert_eq!(r.phase(), "Failed");
@@ -323,18 +513,30 @@ fn a_pod_deleted_before_it_was_seen_is_just_removed() {
     let mut p = pod(json!({"containers": [{"name": "nginx", "image": "nginx"}]}));
     p.metadata.deletion_timestamp = Some(at(30_000).to_k8s_time());
     p.metadata.deletion_grace_period_seconds = Some(30);
-    let out = step(&PodView::of(&p), &node(&[]), &PodState::default(), at(0), None, &mut SimRng::new(0));
+    let out = step(
+        &PodView::of(&p),
+        &node(&[]),
+        &PodState::default(),
+        at(0),
+        None,
+        &mut SimRng::new(0),
+    );
     assert!(out.finished);
     assert!(out.state.accepted.is_none());
 }
 
 #[test]
 fn never_pull_policy_without_the_image() {
-    let spec = json!({"containers": [{"name": "c", "image": "nginx:1.27", "imagePullPolicy": "Never"}]});
+    let spec =
+        json!({"containers": [{"name": "c", "image": "nginx:1.27", "imagePullPolicy": "Never"}]});
     let mut r = Run::new(pod(spec), node(&[]));
     r.until(25_000);
     assert_eq!(r.waiting(0), "ErrImageNeverPull");
-    let n = r.events.iter().filter(|e| e.1 == "ErrImageNeverPull").count();
+    let n = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "ErrImageNeverPull")
+        .count();
     assert_eq!(n, 3);
     assert_eq!(
         r.events[0].2,
@@ -344,7 +546,10 @@ fn never_pull_policy_without_the_image() {
 
 #[test]
 fn an_invalid_image_name() {
-    let mut r = Run::new(pod(json!({"containers": [{"name": "c", "image": "Nginx"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "c", "image": "Nginx"}]})),
+        node(&[]),
+    );
     r.until(1_000);
     assert_eq!(r.waiting(0), "InvalidImageName");
     assert_eq!(r.events[0].1, "InspectFailed");
@@ -364,12 +569,18 @@ fn host_network_pods_use_the_node_ip_at_once() {
     }
     r.tick(at(0));
     assert_eq!(r.phase(), "Running");
-    assert_eq!(r.pod.status.as_ref().unwrap().pod_ip.as_deref(), Some("192.168.10.11"));
+    assert_eq!(
+        r.pod.status.as_ref().unwrap().pod_ip.as_deref(),
+        Some("192.168.10.11")
+    );
 }
 
 #[test]
 fn stepping_twice_at_one_instant_changes_nothing() {
-    let mut r = Run::new(pod(json!({"containers": [{"name": "nginx", "image": "ngnix"}]})), node(&[]));
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "ngnix"}]})),
+        node(&[]),
+    );
     r.until(12_000);
     let before = r.pod.status.clone();
     let n = r.events.len();

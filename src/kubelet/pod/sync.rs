@@ -26,7 +26,13 @@ const MAX_NODE_IMAGES: usize = 50;
 fn node_view(rc: &ReconcileCtx, node: &NodeSpec) -> NodeView {
     let mut cache = BTreeSet::new();
     if let Some(Object::Node(n)) = rc.api.try_get(Kind::Node, "", &node.name).as_deref() {
-        for image in n.status.as_ref().and_then(|s| s.images.as_ref()).into_iter().flatten() {
+        for image in n
+            .status
+            .as_ref()
+            .and_then(|s| s.images.as_ref())
+            .into_iter()
+            .flatten()
+        {
             cache.extend(image.names.iter().flatten().cloned());
         }
     }
@@ -52,7 +58,9 @@ fn allocate_ip(rc: &ReconcileCtx, node: &NodeSpec, me: &Pod) -> Result<Option<St
             continue;
         }
         let status = p.status.as_ref();
-        let Some(ip) = status.and_then(|s| s.pod_ip.clone()) else { continue };
+        let Some(ip) = status.and_then(|s| s.pod_ip.clone()) else {
+            continue;
+        };
         let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("");
         if phase != "Succeeded" && phase != "Failed" {
             in_use.push(ip.clone());
@@ -65,12 +73,20 @@ fn allocate_ip(rc: &ReconcileCtx, node: &NodeSpec, me: &Pod) -> Result<Option<St
 }
 
 /// Adds freshly pulled images to the node's `status.images`.
-fn add_to_cache(rc: &mut ReconcileCtx, node: &str, pulled: &[(Vec<String>, i64)]) -> Result<(), ApiError> {
+fn add_to_cache(
+    rc: &mut ReconcileCtx,
+    node: &str,
+    pulled: &[(Vec<String>, i64)],
+) -> Result<(), ApiError> {
     let Some(Object::Node(n)) = rc.api.try_get(Kind::Node, "", node).as_deref().cloned() else {
         return Ok(());
     };
     let mut n = n;
-    let images = n.status.get_or_insert_with(Default::default).images.get_or_insert_with(Vec::new);
+    let images = n
+        .status
+        .get_or_insert_with(Default::default)
+        .images
+        .get_or_insert_with(Vec::new);
     for (names, size) in pulled {
         let existing = images
             .iter_mut()
@@ -90,7 +106,11 @@ fn add_to_cache(rc: &mut ReconcileCtx, node: &str, pulled: &[(Vec<String>, i64)]
             }),
         }
     }
-    images.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes).then_with(|| b.names.cmp(&a.names)));
+    images.sort_by(|a, b| {
+        b.size_bytes
+            .cmp(&a.size_bytes)
+            .then_with(|| b.names.cmp(&a.names))
+    });
     images.truncate(MAX_NODE_IMAGES);
     rc.update(Object::Node(n), Subresource::Status)?;
     Ok(())
@@ -108,7 +128,11 @@ pub fn reconcile(
     let Object::Pod(pod) = &*obj else {
         return Ok(Action::Done);
     };
-    let node_name = pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default();
+    let node_name = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .unwrap_or_default();
     let Some(node) = k.node_spec(&node_name) else {
         return Ok(Action::Done);
     };
@@ -125,7 +149,11 @@ pub fn reconcile(
         ignore_gone(rc.delete(Kind::Pod, &key.namespace, &key.name, &delete_now))?;
         return Ok(Action::Done);
     }
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("");
     if (phase == "Succeeded" || phase == "Failed") && view.deletion.is_none() {
         return Ok(Action::Done);
     }
@@ -133,9 +161,7 @@ pub fn reconcile(
     let names: Vec<String> = view.containers.iter().map(|c| c.name.clone()).collect();
     let prev = PodState::from_status(pod.status.as_ref(), &names);
     let now = rc.now;
-    let sandbox_due = prev
-        .accepted
-        .is_some_and(|t| t.plus_ms(SANDBOX_MS) <= now);
+    let sandbox_due = prev.accepted.is_some_and(|t| t.plus_ms(SANDBOX_MS) <= now);
     let ip = if prev.sandbox.is_none() && !view.host_network && sandbox_due {
         allocate_ip(rc, &node, pod)?
     } else {
@@ -146,7 +172,14 @@ pub fn reconcile(
         add_to_cache(rc, &node.name, &out.pulled)?;
     }
     if out.state.accepted.is_some() {
-        let status = render(&view, &nv, &out.state, pod.status.as_ref(), out.finished, now);
+        let status = render(
+            &view,
+            &nv,
+            &out.state,
+            pod.status.as_ref(),
+            out.finished,
+            now,
+        );
         if pod.status.as_ref() != Some(&status) {
             let mut updated = pod.clone();
             updated.status = Some(status);

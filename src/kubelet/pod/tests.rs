@@ -46,7 +46,9 @@ fn states_round_trip_through_the_status() {
     assert_eq!(st.containers[1].slot, Slot::BackOff { delay_ms: 40_000 });
     assert_eq!(st.containers[1].restarts, 3);
     assert_eq!(st.containers[1].latest_id(), Some("containerd://2"));
-    assert!(matches!(&st.containers[2].slot, Slot::ImageError { reason, .. } if reason == "ImagePullBackOff"));
+    assert!(
+        matches!(&st.containers[2].slot, Slot::ImageError { reason, .. } if reason == "ImagePullBackOff")
+    );
     // A container without a status has not been touched yet.
     assert_eq!(st.containers[3], ContainerState::new());
 }

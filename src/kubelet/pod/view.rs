@@ -175,7 +175,9 @@ fn container_view(c: &Container) -> ContainerView {
                 name: m.name.clone(),
                 read_only: ro.then_some(true),
                 recursive_read_only: ro.then(|| {
-                    m.recursive_read_only.clone().unwrap_or_else(|| "Disabled".to_string())
+                    m.recursive_read_only
+                        .clone()
+                        .unwrap_or_else(|| "Disabled".to_string())
                 }),
             }
         })
@@ -195,7 +197,8 @@ impl PodView {
     /// The view of `pod`.
     pub fn of(pod: &Pod) -> PodView {
         let spec = pod.spec.clone().unwrap_or_default();
-        let mut containers: Vec<ContainerView> = spec.containers.iter().map(container_view).collect();
+        let mut containers: Vec<ContainerView> =
+            spec.containers.iter().map(container_view).collect();
         for i in 0..containers.len() {
             let me = &containers[i];
             let leader = containers[..i].iter().position(|c| {
