@@ -76,7 +76,8 @@ pub fn record(
         .as_ref()
         .map(|c| format!("spec.containers{{{c}}}"));
     let namespace = reference.namespace.clone().unwrap_or_default();
-    let now = rc.now;
+    // Events have second resolution, like the kubelet's whole-second timeline.
+    let now = crate::kubelet::pod::step::floor_second(rc.now);
     let type_ = type_str(e.warning);
     let same = |ev: &Event| {
         ev.involved_object.uid == reference.uid
@@ -100,7 +101,7 @@ pub fn record(
             }
             let mut ev = ev.clone();
             ev.count = Some(ev.count.unwrap_or(1).saturating_add(1));
-            ev.last_timestamp = Some(now.to_k8s_time_precise());
+            ev.last_timestamp = Some(now.to_k8s_time());
             return rc.update(Object::Event(ev), Subresource::Main);
         }
     }
@@ -123,8 +124,8 @@ pub fn record(
             component: Some("kubelet".to_string()),
             host: Some(node.to_string()),
         }),
-        first_timestamp: Some(now.to_k8s_time_precise()),
-        last_timestamp: Some(now.to_k8s_time_precise()),
+        first_timestamp: Some(now.to_k8s_time()),
+        last_timestamp: Some(now.to_k8s_time()),
         count: Some(1),
         type_: Some(type_.to_string()),
         reporting_component: Some("kubelet".to_string()),

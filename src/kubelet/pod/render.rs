@@ -27,9 +27,9 @@ fn terminated(e: &Exit) -> K8sState {
         terminated: Some(ContainerStateTerminated {
             container_id: Some(e.id.clone()),
             exit_code: e.code,
-            finished_at: Some(e.finished.to_k8s_time_precise()),
+            finished_at: Some(e.finished.to_k8s_time()),
             reason: Some(e.reason.clone()),
-            started_at: Some(e.started.to_k8s_time_precise()),
+            started_at: Some(e.started.to_k8s_time()),
             ..Default::default()
         }),
         ..Default::default()
@@ -105,7 +105,7 @@ fn container_status(pod: &PodView, i: usize, cs: &ContainerState) -> ContainerSt
         Slot::ImageError { reason, message } => waiting(reason, Some(message.clone())),
         Slot::Running { started, .. } => K8sState {
             running: Some(ContainerStateRunning {
-                started_at: Some(started.to_k8s_time_precise()),
+                started_at: Some(started.to_k8s_time()),
             }),
             ..Default::default()
         },
@@ -213,9 +213,9 @@ pub fn render(
         c.last_transition_time = match previous {
             Some(p) if p.status == c.status => p.last_transition_time.clone(),
             _ if c.type_ == "PodReadyToStartContainers" && c.status == "True" => {
-                st.sandbox.map(SimTime::to_k8s_time_precise)
+                st.sandbox.map(SimTime::to_k8s_time)
             }
-            _ => Some(now.to_k8s_time_precise()),
+            _ => Some(now.to_k8s_time()),
         };
         conditions.push(c);
     }
@@ -227,7 +227,7 @@ pub fn render(
     }]);
     status.pod_ip = st.pod_ip.clone();
     status.pod_ips = st.pod_ip.as_ref().map(|ip| vec![PodIP { ip: ip.clone() }]);
-    status.start_time = st.accepted.map(SimTime::to_k8s_time_precise);
+    status.start_time = st.accepted.map(SimTime::to_k8s_time);
     status.container_statuses = Some(
         st.containers
             .iter()

@@ -64,6 +64,19 @@ fn new_id(rng: &mut SimRng) -> String {
     )
 }
 
+/// `t` truncated to its whole second, as the API server stores timestamps.
+pub fn floor_second(t: SimTime) -> SimTime {
+    SimTime(t.0 - t.0.rem_euclid(1000))
+}
+
+/// `ms` rounded up to whole seconds: the kubelet's timeline has second resolution, as
+/// the API's timestamps do, so every instant it computes is a whole second and reads
+/// back exactly from a status. Worked example: a 4435 ms pull ends 5 s after it began
+/// (its `Pulled` event still says `in 4.435s`).
+pub fn ceil_second(ms: i64) -> i64 {
+    ms.max(0).saturating_add(999) / 1000 * 1000
+}
+
 fn earliest(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
@@ -177,6 +190,8 @@ pub fn step(
     ip: Option<&str>,
     rng: &mut SimRng,
 ) -> StepOutput {
+    // The kubelet's timeline runs on whole seconds (see `SimTime::floor_second`).
+    let now = floor_second(now);
     let mut out = StepOutput::default();
     let mut st = prev.clone();
     st.containers
@@ -252,9 +267,9 @@ fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<Si
                 let natural = c
                     .behaviour
                     .exits
-                    .map(|(ms, code)| (started.plus_ms(ms), code));
+                    .map(|(ms, code)| (started.plus_ms(ceil_second(ms)), code));
                 let kill = cx.deleting().map(|(k, deadline)| {
-                    if cx.now.since(k) < 1_000 && started <= cx.now {
+                    if cx.now == k && started <= cx.now {
                         let m = format!("Stopping container {}", c.name);
                         cx.out
                             .events
@@ -456,7 +471,8 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
                     .push(KubeletEvent::warning(&c.name, "Failed", e));
                 return Some(next);
             }
-            let full = s.plus_ms(view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms));
+            let pull_ms = view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms);
+            let full = s.plus_ms(ceil_second(pull_ms));
             if now == s && layers {
                 cx.present_image_events(c, "", s);
                 cx.start(c, cs, s);
@@ -475,7 +491,7 @@ fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option
                 return Some(full);
             }
             if c.leader.is_none() {
-                let d = format_go_duration(full.since(s));
+                let d = format_go_duration(pull_ms);
                 let m = format!(
                     "Successfully pulled image \"{}\" in {d} ({d} including waiting). Image size: {size} bytes.",
                     c.image
