@@ -14,7 +14,7 @@ use std::rc::Rc;
 use k8s_openapi::api::core::v1::{Event, EventSource};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::apiserver::{ApiError, ListOptions, Subresource};
+use crate::apiserver::{ApiError, ApiServer, Subresource};
 use crate::client::events::object_reference;
 use crate::controllers::ReconcileCtx;
 use crate::model::{Kind, Object};
@@ -88,10 +88,18 @@ pub fn record(
             && ev.source.as_ref().and_then(|s| s.host.as_deref()) == Some(node)
             && ev.source.as_ref().and_then(|s| s.component.as_deref()) == Some("kubelet")
     };
+    // Events about a pod are named `<pod>.<hex>`, so only that key range can hold a
+    // repeat: a read-only range over the registry instead of listing the namespace.
+    let prefix = format!(
+        "{}{}.",
+        ApiServer::prefix(Kind::Event, Some(&namespace)),
+        pod.name()
+    );
     let existing = rc
         .api
-        .list(Kind::Event, Some(&namespace), &ListOptions::default())?
-        .into_iter()
+        .store()
+        .range(&prefix)
+        .map(|kv| kv.value.clone())
         .find(|o| matches!(&**o, Object::Event(ev) if same(ev)));
     if let Some(existing) = existing {
         if let Object::Event(ev) = &*existing {

@@ -24,7 +24,7 @@
 //! them; a pull that only checks the registry takes no simulated time; the pod worker's
 //! retry jitter is left out.
 
-use crate::kubelet::backoff::{self, PullReason, PullStep};
+use crate::kubelet::backoff;
 use crate::kubelet::commands::OnSigterm;
 use crate::kubelet::events::KubeletEvent;
 use crate::kubelet::pod::view::{self, ContainerView, ImagePlan, NodeView, PodView, PullPolicy};
@@ -86,22 +86,22 @@ fn earliest(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
 }
 
 /// Shared inputs of one step.
-struct Cx<'a> {
-    pod: &'a PodView,
-    node: &'a NodeView,
-    now: SimTime,
-    sandbox: SimTime,
-    out: &'a mut StepOutput,
-    rng: &'a mut SimRng,
+pub(super) struct Cx<'a> {
+    pub(super) pod: &'a PodView,
+    pub(super) node: &'a NodeView,
+    pub(super) now: SimTime,
+    pub(super) sandbox: SimTime,
+    pub(super) out: &'a mut StepOutput,
+    pub(super) rng: &'a mut SimRng,
 }
 
 impl Cx<'_> {
-    fn deleting(&self) -> Option<(SimTime, SimTime)> {
+    pub(super) fn deleting(&self) -> Option<(SimTime, SimTime)> {
         self.pod.deletion.filter(|(k, _)| *k <= self.now)
     }
 
     /// Whether the node holds an image under `name`, counting pulls finished in this step.
-    fn in_cache(&self, name: &str) -> bool {
+    pub(super) fn in_cache(&self, name: &str) -> bool {
         self.node.cache.contains(name)
             || self
                 .out
@@ -110,7 +110,7 @@ impl Cx<'_> {
                 .any(|(names, _)| names.iter().any(|n| n == name))
     }
 
-    fn emit(&mut self, at: SimTime, e: KubeletEvent) {
+    pub(super) fn emit(&mut self, at: SimTime, e: KubeletEvent) {
         if at == self.now {
             self.out.events.push(e);
         }
@@ -118,7 +118,7 @@ impl Cx<'_> {
 
     /// The events of an image that is on the node (or only needs a registry check),
     /// and the cache names it adds.
-    fn present_image_events(&mut self, c: &ContainerView, salt: &str, at: SimTime) {
+    pub(super) fn present_image_events(&mut self, c: &ContainerView, salt: &str, at: SimTime) {
         let ImagePlan::Known {
             runtime_name,
             size,
@@ -150,7 +150,7 @@ impl Cx<'_> {
     }
 
     /// Starts container `c` at `at` (after its image events).
-    fn start(&mut self, c: &ContainerView, cs: &mut ContainerState, at: SimTime) {
+    pub(super) fn start(&mut self, c: &ContainerView, cs: &mut ContainerState, at: SimTime) {
         let id = new_id(self.rng);
         self.emit(
             at,
@@ -164,7 +164,13 @@ impl Cx<'_> {
     }
 
     /// Restarts container `c` at `at` after `exit`.
-    fn restart(&mut self, c: &ContainerView, cs: &mut ContainerState, exit: Exit, at: SimTime) {
+    pub(super) fn restart(
+        &mut self,
+        c: &ContainerView,
+        cs: &mut ContainerState,
+        exit: Exit,
+        at: SimTime,
+    ) {
         cs.last = Some(exit);
         cs.restarts = cs.restarts.saturating_add(1);
         let salt = format!("{}/{}/{}", self.pod.uid, c.name, cs.restarts);
@@ -172,7 +178,7 @@ impl Cx<'_> {
         self.start(c, cs, at);
     }
 
-    fn pod_tick(&self, every_ms: i64) -> (bool, SimTime) {
+    pub(super) fn pod_tick(&self, every_ms: i64) -> (bool, SimTime) {
         let since = self.now.since(self.sandbox).max(0);
         let tick = since % every_ms == 0;
         (tick, self.now.plus_ms(every_ms - since % every_ms))
@@ -259,10 +265,10 @@ pub fn step(
 }
 
 /// Advances one container; returns when it next needs attention.
-fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<SimTime> {
+pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<SimTime> {
     for _ in 0..64 {
         match cs.slot.clone() {
-            Slot::Creating | Slot::ImageError { .. } => return image_work(cx, c, cs),
+            Slot::Creating | Slot::ImageError { .. } => return super::pull::image_work(cx, c, cs),
             Slot::Running { id, started } => {
                 let natural = c
                     .behaviour
@@ -365,148 +371,6 @@ fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<Si
     None
 }
 
-/// The image work of a container that never ran.
-fn image_work(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -> Option<SimTime> {
-    if cx.deleting().is_some() {
-        return None;
-    }
-    let s = cx.sandbox;
-    let now = cx.now;
-    match &c.plan {
-        ImagePlan::Invalid { message } => {
-            cs.slot = Slot::ImageError {
-                reason: "InvalidImageName".into(),
-                message: message.clone(),
-            };
-            let (tick, next) = cx.pod_tick(backoff::SYNC_RETRY_MS);
-            if tick {
-                cx.out.events.push(KubeletEvent::warning(
-                    &c.name,
-                    "InspectFailed",
-                    message.clone(),
-                ));
-                let m = "Error: InvalidImageName".to_string();
-                cx.out
-                    .events
-                    .push(KubeletEvent::warning(&c.name, "Failed", m));
-            }
-            Some(next)
-        }
-        ImagePlan::Missing { error } => {
-            let at = backoff::failing_pull_at(s, PULL_FAILURE_MS, now);
-            let backoff_msg = format!("Back-off pulling image \"{}\"", c.image);
-            cs.slot = match at.reason {
-                None => Slot::Creating,
-                Some(PullReason::ErrImagePull) => Slot::ImageError {
-                    reason: "ErrImagePull".into(),
-                    message: error.clone(),
-                },
-                Some(PullReason::ImagePullBackOff) => Slot::ImageError {
-                    reason: "ImagePullBackOff".into(),
-                    message: format!("{backoff_msg}: ErrImagePull: {error}"),
-                },
-            };
-            for step in &at.steps {
-                let n = &c.name;
-                match step {
-                    PullStep::Attempt => cx.out.events.push(KubeletEvent::normal(
-                        n,
-                        "Pulling",
-                        format!("Pulling image \"{}\"", c.image),
-                    )),
-                    PullStep::Failed => {
-                        let m = format!("Failed to pull image \"{}\": {error}", c.image);
-                        cx.out.events.push(KubeletEvent::warning(n, "Failed", m));
-                        let e = "Error: ErrImagePull".to_string();
-                        cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
-                    }
-                    PullStep::BackOff => {
-                        cx.out
-                            .events
-                            .push(KubeletEvent::normal(n, "BackOff", backoff_msg.clone()));
-                        let e = "Error: ImagePullBackOff".to_string();
-                        cx.out.events.push(KubeletEvent::warning(n, "Failed", e));
-                    }
-                }
-            }
-            Some(at.next)
-        }
-        ImagePlan::Known {
-            runtime_name,
-            image_id,
-            size,
-            pull_ms,
-            cache_names,
-        } => {
-            let exact = cache_names.iter().all(|n| cx.in_cache(n));
-            let layers = cx.in_cache(image_id);
-            if c.policy == PullPolicy::Never {
-                let (tick, next) = if now == s {
-                    (true, now.plus_ms(backoff::SYNC_RETRY_MS))
-                } else {
-                    cx.pod_tick(backoff::SYNC_RETRY_MS)
-                };
-                if !tick {
-                    return Some(next);
-                }
-                if exact {
-                    cx.present_image_events(c, "", now);
-                    cx.start(c, cs, now);
-                    return advance(cx, c, cs);
-                }
-                let m = format!(
-                    "Container image \"{}\" is not present with pull policy of Never",
-                    c.image
-                );
-                cs.slot = Slot::ImageError {
-                    reason: "ErrImageNeverPull".into(),
-                    message: m.clone(),
-                };
-                cx.out
-                    .events
-                    .push(KubeletEvent::warning(&c.name, "ErrImageNeverPull", m));
-                let e = "Error: ErrImageNeverPull".to_string();
-                cx.out
-                    .events
-                    .push(KubeletEvent::warning(&c.name, "Failed", e));
-                return Some(next);
-            }
-            let pull_ms = view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms);
-            let full = s.plus_ms(ceil_second(pull_ms));
-            if now == s && layers {
-                cx.present_image_events(c, "", s);
-                cx.start(c, cs, s);
-                return advance(cx, c, cs);
-            }
-            if now == s {
-                if c.leader.is_none() {
-                    let m = format!("Pulling image \"{}\"", c.image);
-                    cx.out
-                        .events
-                        .push(KubeletEvent::normal(&c.name, "Pulling", m));
-                }
-                return Some(full);
-            }
-            if full > now {
-                return Some(full);
-            }
-            if c.leader.is_none() {
-                let d = format_go_duration(pull_ms);
-                let m = format!(
-                    "Successfully pulled image \"{}\" in {d} ({d} including waiting). Image size: {size} bytes.",
-                    c.image
-                );
-                cx.emit(full, KubeletEvent::normal(&c.name, "Pulled", m));
-                cx.out.pulled.push((cache_names.clone(), *size));
-            } else {
-                cx.present_image_events(c, "", full);
-            }
-            cx.start(c, cs, full);
-            advance(cx, c, cs)
-        }
-    }
-}
-
 #[cfg(test)]
-#[path = "step_tests.rs"]
+#[path = "step_tests/mod.rs"]
 mod tests;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{ContainerImage, Pod};
 
-use crate::apiserver::{ApiError, DeleteOptions, ListOptions, Subresource};
+use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Subresource};
 use crate::config::NodeSpec;
 use crate::controllers::{Action, ObjectRef, ReconcileCtx, ReconcileError};
 use crate::kubelet::events;
@@ -44,12 +44,13 @@ fn node_view(rc: &ReconcileCtx, node: &NodeSpec) -> NodeView {
 }
 
 /// The next free pod IP on `node` (host-local's view of the node's pods).
-fn allocate_ip(rc: &ReconcileCtx, node: &NodeSpec, me: &Pod) -> Result<Option<String>, ApiError> {
-    let pods = rc.api.list(Kind::Pod, None, &ListOptions::default())?;
+fn allocate_ip(rc: &ReconcileCtx, node: &NodeSpec, me: &Pod) -> Option<String> {
     let mut in_use = Vec::new();
     let mut seen = Vec::new();
-    for o in &pods {
-        let Object::Pod(p) = &**o else { continue };
+    // A read-only walk over every pod (no copies); indexing pods by node is issue 8.
+    let prefix = ApiServer::prefix(Kind::Pod, None);
+    for kv in rc.api.store().range(&prefix) {
+        let Object::Pod(p) = &*kv.value else { continue };
         let spec = p.spec.as_ref();
         if spec.and_then(|s| s.node_name.as_deref()) != Some(node.name.as_str())
             || spec.and_then(|s| s.host_network) == Some(true)
@@ -69,7 +70,7 @@ fn allocate_ip(rc: &ReconcileCtx, node: &NodeSpec, me: &Pod) -> Result<Option<St
     }
     let in_use: Vec<&str> = in_use.iter().map(String::as_str).collect();
     let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
-    Ok(network::next_pod_ip(&node.pod_cidr, &in_use, &seen))
+    network::next_pod_ip(&node.pod_cidr, &in_use, &seen)
 }
 
 /// Adds freshly pulled images to the node's `status.images`.
@@ -163,7 +164,7 @@ pub fn reconcile(
     let now = rc.now;
     let sandbox_due = prev.accepted.is_some_and(|t| t.plus_ms(SANDBOX_MS) <= now);
     let ip = if prev.sandbox.is_none() && !view.host_network && sandbox_due {
-        allocate_ip(rc, &node, pod)?
+        allocate_ip(rc, &node, pod)
     } else {
         None
     };
