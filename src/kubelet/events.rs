@@ -29,28 +29,29 @@ pub struct KubeletEvent {
     pub reason: String,
     /// The message.
     pub message: String,
-    /// The container it is about, if any (`spec.containers{name}` is derived from it).
-    pub container: Option<String>,
+    /// The container it is about, as `involvedObject.fieldPath`
+    /// (`spec.containers{nginx}`, `spec.initContainers{init}`), if any.
+    pub field_path: Option<String>,
 }
 
 impl KubeletEvent {
-    /// A Normal event about container `c`.
-    pub fn normal(c: &str, reason: &str, message: String) -> Self {
+    /// A Normal event about the container at `field_path`.
+    pub fn normal(field_path: &str, reason: &str, message: String) -> Self {
         KubeletEvent {
             warning: false,
             reason: reason.to_string(),
             message,
-            container: Some(c.to_string()),
+            field_path: Some(field_path.to_string()),
         }
     }
 
-    /// A Warning event about container `c`.
-    pub fn warning(c: &str, reason: &str, message: String) -> Self {
+    /// A Warning event about the container at `field_path`.
+    pub fn warning(field_path: &str, reason: &str, message: String) -> Self {
         KubeletEvent {
             warning: true,
             reason: reason.to_string(),
             message,
-            container: Some(c.to_string()),
+            field_path: Some(field_path.to_string()),
         }
     }
 }
@@ -71,10 +72,7 @@ pub fn record(
     e: &KubeletEvent,
 ) -> Result<Rc<Object>, ApiError> {
     let mut reference = object_reference(pod);
-    reference.field_path = e
-        .container
-        .as_ref()
-        .map(|c| format!("spec.containers{{{c}}}"));
+    reference.field_path = e.field_path.clone();
     let namespace = reference.namespace.clone().unwrap_or_default();
     // Events have second resolution, like the kubelet's whole-second timeline.
     let now = crate::kubelet::pod::step::floor_second(rc.now);

@@ -20,9 +20,11 @@
 //! - Pull durations, image sizes and digests are made up but stable; different images of
 //!   one pod are pulled in parallel (`pod/step.rs` lists the timing simplifications).
 //! - Pod IPs come from the node's podCIDR from `.2` on (`network.rs`).
+//! - Init containers run one after the other before the app containers (`Init:0/1`,
+//!   `PodInitializing`); sidecars (`restartPolicy: Always` init containers) start and stay.
 //! - Nodes start Ready; kubelets do not admit or reject pods by resources yet, and pods
-//!   bound to a node without a kubelet stay Pending. Init containers, probes, volumes,
-//!   environment resolution and logs are later work.
+//!   bound to a node without a kubelet stay Pending. Probes, volumes, environment
+//!   resolution, logs and exec are later work.
 
 pub mod backoff;
 pub mod catalogue;

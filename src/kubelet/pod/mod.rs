@@ -114,6 +114,8 @@ pub struct PodState {
     pub sandbox: Option<SimTime>,
     /// The pod IP.
     pub pod_ip: Option<String>,
+    /// One entry per `spec.initContainers[i]`, in order.
+    pub init: Vec<ContainerState>,
     /// One entry per `spec.containers[i]`, in order.
     pub containers: Vec<ContainerState>,
 }
@@ -170,12 +172,32 @@ fn container_from(cs: &ContainerStatus) -> ContainerState {
     }
 }
 
+fn states_of(statuses: Option<&Vec<ContainerStatus>>, names: &[String]) -> Vec<ContainerState> {
+    let statuses = statuses.map(Vec::as_slice).unwrap_or(&[]);
+    names
+        .iter()
+        .map(|n| {
+            statuses
+                .iter()
+                .find(|cs| &cs.name == n)
+                .map(container_from)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 impl PodState {
-    /// Reads the state back from a pod's status; `names` are the spec's containers.
-    pub fn from_status(status: Option<&PodStatus>, names: &[String]) -> PodState {
+    /// Reads the state back from a pod's status; `names` and `init_names` are the spec's
+    /// containers and init containers.
+    pub fn from_status(
+        status: Option<&PodStatus>,
+        names: &[String],
+        init_names: &[String],
+    ) -> PodState {
         let Some(status) = status else {
             return PodState {
                 containers: names.iter().map(|_| ContainerState::new()).collect(),
+                init: init_names.iter().map(|_| ContainerState::new()).collect(),
                 ..Default::default()
             };
         };
@@ -185,7 +207,6 @@ impl PodState {
             .flatten()
             .find(|c| c.type_ == "PodReadyToStartContainers" && c.status == "True")
             .and_then(|c| time(c.last_transition_time.as_ref()));
-        let statuses = status.container_statuses.as_deref().unwrap_or(&[]);
         let accepted = time(status.start_time.as_ref());
         // A pod IP means a sandbox was made; once the pod has finished its condition is
         // False, and the exact time no longer matters.
@@ -198,16 +219,8 @@ impl PodState {
             accepted,
             sandbox,
             pod_ip: status.pod_ip.clone(),
-            containers: names
-                .iter()
-                .map(|n| {
-                    statuses
-                        .iter()
-                        .find(|cs| &cs.name == n)
-                        .map(container_from)
-                        .unwrap_or_default()
-                })
-                .collect(),
+            init: states_of(status.init_container_statuses.as_ref(), init_names),
+            containers: states_of(status.container_statuses.as_ref(), names),
         }
     }
 }

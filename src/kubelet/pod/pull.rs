@@ -19,7 +19,7 @@ pub(super) fn image_work(
     if cx.deleting().is_some() {
         return None;
     }
-    let s = cx.sandbox;
+    let s = cx.anchor;
     let now = cx.now;
     match &c.plan {
         ImagePlan::Invalid { message } => {
@@ -30,14 +30,14 @@ pub(super) fn image_work(
             let (tick, next) = cx.pod_tick(backoff::SYNC_RETRY_MS);
             if tick {
                 cx.out.events.push(KubeletEvent::warning(
-                    &c.name,
+                    &c.field_path,
                     "InspectFailed",
                     message.clone(),
                 ));
                 let m = "Error: InvalidImageName".to_string();
                 cx.out
                     .events
-                    .push(KubeletEvent::warning(&c.name, "Failed", m));
+                    .push(KubeletEvent::warning(&c.field_path, "Failed", m));
             }
             Some(next)
         }
@@ -56,7 +56,7 @@ pub(super) fn image_work(
                 },
             };
             for step in &at.steps {
-                let n = &c.name;
+                let n = &c.field_path;
                 match step {
                     PullStep::Attempt => cx.out.events.push(KubeletEvent::normal(
                         n,
@@ -113,11 +113,11 @@ pub(super) fn image_work(
                 };
                 cx.out
                     .events
-                    .push(KubeletEvent::warning(&c.name, "ErrImageNeverPull", m));
+                    .push(KubeletEvent::warning(&c.field_path, "ErrImageNeverPull", m));
                 let e = "Error: ErrImageNeverPull".to_string();
                 cx.out
                     .events
-                    .push(KubeletEvent::warning(&c.name, "Failed", e));
+                    .push(KubeletEvent::warning(&c.field_path, "Failed", e));
                 return Some(next);
             }
             let pull_ms = view::full_pull_ms(&cx.node.name, runtime_name, *pull_ms);
@@ -132,7 +132,7 @@ pub(super) fn image_work(
                     let m = format!("Pulling image \"{}\"", c.image);
                     cx.out
                         .events
-                        .push(KubeletEvent::normal(&c.name, "Pulling", m));
+                        .push(KubeletEvent::normal(&c.field_path, "Pulling", m));
                 }
                 return Some(full);
             }
@@ -145,7 +145,7 @@ pub(super) fn image_work(
                     "Successfully pulled image \"{}\" in {d} ({d} including waiting). Image size: {size} bytes.",
                     c.image
                 );
-                cx.emit(full, KubeletEvent::normal(&c.name, "Pulled", m));
+                cx.emit(full, KubeletEvent::normal(&c.field_path, "Pulled", m));
                 cx.out.pulled.push((cache_names.clone(), *size));
             } else {
                 cx.present_image_events(c, "", full);

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{
     ContainerStateWaiting, ContainerStatus, HostIP, PodCondition, PodIP, PodStatus,
 };
 
-use crate::kubelet::pod::view::{ImagePlan, NodeView, PodView, RestartPolicy};
+use crate::kubelet::pod::view::{ContainerView, ImagePlan, NodeView, PodView, RestartPolicy, Role};
 use crate::kubelet::pod::{ContainerState, Exit, PodState, Slot};
 use crate::sim::{format_go_duration, SimTime};
 
@@ -46,8 +46,32 @@ fn waiting(reason: &str, message: Option<String>) -> K8sState {
     }
 }
 
+/// Whether a regular container has ever started (`HasAnyRegularContainerStarted`).
+fn any_regular_started(st: &PodState) -> bool {
+    st.containers.iter().any(|cs| cs.latest_id().is_some())
+}
+
 /// upstream `getPhase`. `terminal` is set once a pod being deleted has stopped.
 pub fn phase(pod: &PodView, st: &PodState, terminal: bool) -> &'static str {
+    let (mut pending_init, mut failed_init) = (0, 0);
+    for (c, cs) in pod.init_containers.iter().zip(&st.init) {
+        if c.role == Role::Sidecar {
+            continue;
+        }
+        match &cs.slot {
+            Slot::Exited(e) if e.code == 0 => {}
+            Slot::Exited(_) => failed_init += 1,
+            Slot::Running { .. } => pending_init += 1,
+            _ if cs.last.as_ref().is_some_and(|l| l.code != 0) => failed_init += 1,
+            _ => pending_init += 1,
+        }
+    }
+    if failed_init > 0 && pod.restart == RestartPolicy::Never {
+        return "Failed";
+    }
+    if pending_init > 0 && !any_regular_started(st) {
+        return "Pending";
+    }
     let (mut waiting_n, mut running, mut stopped, mut succeeded) = (0, 0, 0, 0);
     for cs in &st.containers {
         match &cs.slot {
@@ -86,8 +110,7 @@ pub fn phase(pod: &PodView, st: &PodState, terminal: bool) -> &'static str {
     }
 }
 
-fn container_status(pod: &PodView, i: usize, cs: &ContainerState) -> ContainerStatus {
-    let c = &pod.containers[i];
+fn container_status(pod: &PodView, c: &ContainerView, cs: &ContainerState) -> ContainerStatus {
     let ran = cs.latest_id().is_some();
     let (image, image_id) = match (&c.plan, ran) {
         (
@@ -101,6 +124,8 @@ fn container_status(pod: &PodView, i: usize, cs: &ContainerState) -> ContainerSt
         _ => (c.image.clone(), String::new()),
     };
     let state = match &cs.slot {
+        // With init containers every container waits as `PodInitializing` first.
+        Slot::Creating if !pod.init_containers.is_empty() => waiting("PodInitializing", None),
         Slot::Creating => waiting("ContainerCreating", None),
         Slot::ImageError { reason, message } => waiting(reason, Some(message.clone())),
         Slot::Running { started, .. } => K8sState {
@@ -121,13 +146,19 @@ fn container_status(pod: &PodView, i: usize, cs: &ContainerState) -> ContainerSt
         ),
     };
     let running = cs.is_running();
+    // A regular init container is ready once it completed; the others while they run.
+    let ready = match (c.role, &cs.slot) {
+        (Role::Init, Slot::Exited(e)) => e.code == 0,
+        (Role::Init, _) => false,
+        _ => running,
+    };
     ContainerStatus {
         container_id: cs.latest_id().map(String::from),
         image,
         image_id,
         last_state: Some(cs.last.as_ref().map(terminated).unwrap_or_default()),
         name: c.name.clone(),
-        ready: running,
+        ready,
         restart_count: cs.restarts,
         started: Some(running),
         state: Some(state),
@@ -153,13 +184,42 @@ fn kubelet_conditions(
     phase: &str,
     sandbox_up: bool,
 ) -> Vec<PodCondition> {
-    let unready: Vec<&str> = pod
-        .containers
+    let sidecars = pod
+        .init_containers
         .iter()
-        .zip(&st.containers)
+        .zip(&st.init)
+        .filter(|(c, _)| c.role == Role::Sidecar);
+    let unready: Vec<&str> = sidecars
+        .chain(pod.containers.iter().zip(&st.containers))
         .filter(|(_, cs)| !cs.is_running())
         .map(|(c, _)| c.name.as_str())
         .collect();
+    let incomplete: Vec<&str> = pod
+        .init_containers
+        .iter()
+        .zip(&st.init)
+        .filter(|(c, cs)| match (c.role, &cs.slot) {
+            (Role::Sidecar, _) => !cs.is_running(),
+            (_, Slot::Exited(e)) => e.code != 0,
+            _ => true,
+        })
+        .map(|(c, _)| c.name.as_str())
+        .collect();
+    let initialized = if phase == "Succeeded" {
+        condition("Initialized", true, Some("PodCompleted"), None)
+    } else if any_regular_started(st) || incomplete.is_empty() {
+        condition("Initialized", true, None, None)
+    } else {
+        condition(
+            "Initialized",
+            false,
+            Some("ContainersNotInitialized"),
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            )),
+        )
+    };
     let ready = match phase {
         "Succeeded" => condition("ContainersReady", false, Some("PodCompleted"), None),
         "Failed" => condition("ContainersReady", false, Some("PodFailed"), None),
@@ -178,11 +238,7 @@ fn kubelet_conditions(
     pod_ready.type_ = "Ready".to_string();
     vec![
         condition("PodReadyToStartContainers", sandbox_up, None, None),
-        if phase == "Succeeded" {
-            condition("Initialized", true, Some("PodCompleted"), None)
-        } else {
-            condition("Initialized", true, None, None)
-        },
+        initialized,
         pod_ready,
         ready,
         condition("PodScheduled", true, None, None),
@@ -228,12 +284,18 @@ pub fn render(
     status.pod_ip = st.pod_ip.clone();
     status.pod_ips = st.pod_ip.as_ref().map(|ip| vec![PodIP { ip: ip.clone() }]);
     status.start_time = st.accepted.map(SimTime::to_k8s_time);
-    status.container_statuses = Some(
-        st.containers
+    status.init_container_statuses = (!pod.init_containers.is_empty()).then(|| {
+        pod.init_containers
             .iter()
-            .enumerate()
-            .take(pod.containers.len())
-            .map(|(i, cs)| container_status(pod, i, cs))
+            .zip(&st.init)
+            .map(|(c, cs)| container_status(pod, c, cs))
+            .collect()
+    });
+    status.container_statuses = Some(
+        pod.containers
+            .iter()
+            .zip(&st.containers)
+            .map(|(c, cs)| container_status(pod, c, cs))
             .collect(),
     );
     status

@@ -5,12 +5,13 @@
 //!
 //! The timeline of a pod the kubelet of its node accepts at `t0`:
 //! 1. `t0`: accepted — Pending, every container `ContainerCreating`, no IP yet.
-//! 2. `t0 + 1 s` (at once with `hostNetwork`): the sandbox is up, the pod has its IP, and
-//!    every container's image work starts. An image on the node starts at once
-//!    (`already present on machine`, or, for `imagePullPolicy: Always`, a pull that only
-//!    checks the registry); a missing one is pulled for the catalogue's duration; an
-//!    unknown one fails after 1 s and goes through `ErrImagePull`/`ImagePullBackOff`
-//!    (`backoff::failing_pull_at`).
+//! 2. `t0 + 1 s` (at once with `hostNetwork`): the sandbox is up and the pod has its
+//!    IP. Init containers run one after the other (each must exit 0; a sidecar only has
+//!    to start); then every app container's image work starts. An image on the node
+//!    starts at once (`already present on machine`, or, for `imagePullPolicy: Always`, a
+//!    pull that only checks the registry); a missing one is pulled for the catalogue's
+//!    duration; an unknown one fails after 1 s and goes through `ErrImagePull` and
+//!    `ImagePullBackOff` (`backoff::failing_pull_at`).
 //! 3. A started container runs its process (`commands.rs`); when it exits, the restart
 //!    policy decides: stay `Completed`/`Error`, or restart with the CrashLoopBackOff
 //!    back-off (`backoff::crash_restart_delay`).
@@ -18,16 +19,21 @@
 //!    processes that ignore SIGTERM are killed when the grace period ends; once nothing
 //!    runs, the pod is `finished` and the kubelet deletes it.
 //!
-//! Simplifications, all visible only in timings: different images of one pod are pulled
-//! in parallel (as with `serializeImagePulls: false`), while containers sharing an image
-//! wait for the first one's pull, as the kubelet's one-container-at-a-time start makes
-//! them; a pull that only checks the registry takes no simulated time; the pod worker's
-//! retry jitter is left out.
+//! The timeline runs on whole seconds, the resolution of the API's timestamps, so every
+//! instant reads back exactly from the status (a 4.435 s pull ends at the next second).
+//! Other simplifications, all visible only in timings: different images of one pod are
+//! pulled in parallel (as with `serializeImagePulls: false`), while containers sharing
+//! an image wait for the first one's pull, as the kubelet's one-container-at-a-time
+//! start makes them; a pull that only checks the registry takes no simulated time; the
+//! pod IP shows as soon as the sandbox exists (a real kubelet reports it at its next
+//! sync); the pod worker's retry jitter is left out.
 
 use crate::kubelet::backoff;
 use crate::kubelet::commands::OnSigterm;
 use crate::kubelet::events::KubeletEvent;
-use crate::kubelet::pod::view::{self, ContainerView, ImagePlan, NodeView, PodView, PullPolicy};
+use crate::kubelet::pod::view::{
+    self, ContainerView, ImagePlan, NodeView, PodView, PullPolicy, RestartPolicy, Role,
+};
 use crate::kubelet::pod::{ContainerState, Exit, PodState, Slot};
 use crate::sim::{format_go_duration, SimRng, SimTime};
 
@@ -90,7 +96,9 @@ pub(super) struct Cx<'a> {
     pub(super) pod: &'a PodView,
     pub(super) node: &'a NodeView,
     pub(super) now: SimTime,
-    pub(super) sandbox: SimTime,
+    /// When the container at hand could first start: the sandbox's creation, or the
+    /// completion of the init container before it.
+    pub(super) anchor: SimTime,
     pub(super) out: &'a mut StepOutput,
     pub(super) rng: &'a mut SimRng,
 }
@@ -131,19 +139,23 @@ impl Cx<'_> {
         let tagged = cache_names.iter().all(|n| self.in_cache(n));
         if c.policy != PullPolicy::Always && tagged {
             let m = format!("Container image \"{}\" already present on machine", c.image);
-            self.emit(at, KubeletEvent::normal(&c.name, "Pulled", m));
+            self.emit(at, KubeletEvent::normal(&c.field_path, "Pulled", m));
             return;
         }
         let q = format_go_duration(view::quick_pull_ms(&self.node.name, runtime_name, salt));
         self.emit(
             at,
-            KubeletEvent::normal(&c.name, "Pulling", format!("Pulling image \"{}\"", c.image)),
+            KubeletEvent::normal(
+                &c.field_path,
+                "Pulling",
+                format!("Pulling image \"{}\"", c.image),
+            ),
         );
         let m = format!(
             "Successfully pulled image \"{}\" in {q} ({q} including waiting). Image size: {size} bytes.",
             c.image
         );
-        self.emit(at, KubeletEvent::normal(&c.name, "Pulled", m));
+        self.emit(at, KubeletEvent::normal(&c.field_path, "Pulled", m));
         if !tagged {
             self.out.pulled.push((cache_names.clone(), *size));
         }
@@ -154,11 +166,19 @@ impl Cx<'_> {
         let id = new_id(self.rng);
         self.emit(
             at,
-            KubeletEvent::normal(&c.name, "Created", format!("Created container {}", c.name)),
+            KubeletEvent::normal(
+                &c.field_path,
+                "Created",
+                format!("Created container {}", c.name),
+            ),
         );
         self.emit(
             at,
-            KubeletEvent::normal(&c.name, "Started", format!("Started container {}", c.name)),
+            KubeletEvent::normal(
+                &c.field_path,
+                "Started",
+                format!("Started container {}", c.name),
+            ),
         );
         cs.slot = Slot::Running { id, started: at };
     }
@@ -179,7 +199,7 @@ impl Cx<'_> {
     }
 
     pub(super) fn pod_tick(&self, every_ms: i64) -> (bool, SimTime) {
-        let since = self.now.since(self.sandbox).max(0);
+        let since = self.now.since(self.anchor).max(0);
         let tick = since % every_ms == 0;
         (tick, self.now.plus_ms(every_ms - since % every_ms))
     }
@@ -202,6 +222,8 @@ pub fn step(
     let mut st = prev.clone();
     st.containers
         .resize(pod.containers.len(), ContainerState::new());
+    st.init
+        .resize(pod.init_containers.len(), ContainerState::new());
     let deleting = pod.deletion.filter(|(k, _)| *k <= now);
     let Some(t0) = st.accepted.or_else(|| deleting.is_none().then_some(now)) else {
         // Deleted before the kubelet ever looked at it.
@@ -245,23 +267,61 @@ pub fn step(
             pod,
             node,
             now,
-            sandbox,
+            anchor: sandbox,
             out: &mut out,
             rng,
         };
-        for (i, c) in pod.containers.iter().enumerate() {
-            if let Some(cs) = st.containers.get_mut(i) {
+        // Init containers one after the other; the regular ones once all are done.
+        let mut ready_at = Some(sandbox);
+        for (c, cs) in pod.init_containers.iter().zip(st.init.iter_mut()) {
+            let Some(anchor) = ready_at else { break };
+            cx.anchor = anchor;
+            next = earliest(next, advance(&mut cx, c, cs));
+            ready_at = initialized_at(c, cs, anchor);
+        }
+        if let Some(anchor) = ready_at {
+            cx.anchor = anchor;
+            for (c, cs) in pod.containers.iter().zip(st.containers.iter_mut()) {
                 next = earliest(next, advance(&mut cx, c, cs));
             }
         }
     }
-    if deleting.is_some() && !st.containers.iter().any(ContainerState::is_running) {
+    let running = st
+        .containers
+        .iter()
+        .chain(&st.init)
+        .any(ContainerState::is_running);
+    if deleting.is_some() && !running {
         out.finished = true;
         next = None;
     }
     out.next = next;
     out.state = st;
     out
+}
+
+/// When an init container let the next one start: a regular init container when it
+/// exited 0, a sidecar when it first started (its first start is approximated by the
+/// earliest start the status still records once it has restarted).
+fn initialized_at(c: &ContainerView, cs: &ContainerState, anchor: SimTime) -> Option<SimTime> {
+    match (c.role, &cs.slot) {
+        (Role::Sidecar, Slot::Running { started, .. }) if cs.restarts == 0 => Some(*started),
+        (Role::Sidecar, _) if cs.restarts > 0 => {
+            Some(cs.last.as_ref().map_or(anchor, |l| l.started).max(anchor))
+        }
+        (Role::Sidecar, Slot::Exited(e)) => Some(e.started),
+        (_, Slot::Exited(e)) if e.code == 0 => Some(e.finished),
+        _ => None,
+    }
+}
+
+/// Whether a container that exited with `code` is started again.
+fn restarts_after(c: &ContainerView, policy: RestartPolicy, code: i32) -> bool {
+    match c.role {
+        Role::Regular => policy.restarts(code),
+        Role::Init => code != 0 && policy != RestartPolicy::Never,
+        Role::Sidecar => true,
+    }
 }
 
 /// Advances one container; returns when it next needs attention.
@@ -279,7 +339,7 @@ pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -
                         let m = format!("Stopping container {}", c.name);
                         cx.out
                             .events
-                            .push(KubeletEvent::normal(&c.name, "Killing", m));
+                            .push(KubeletEvent::normal(&c.field_path, "Killing", m));
                     }
                     match c.behaviour.on_sigterm {
                         OnSigterm::Exit(code) => (k.max(started), code),
@@ -305,7 +365,7 @@ pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -
                 }
             }
             Slot::Exited(exit) => {
-                if cx.deleting().is_some() || !cx.pod.restart.restarts(exit.code) {
+                if cx.deleting().is_some() || !restarts_after(c, cx.pod.restart, exit.code) {
                     return None;
                 }
                 let run = exit.finished.since(exit.started);
@@ -318,7 +378,7 @@ pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -
                             "Back-off restarting failed container {} in pod {}",
                             c.name, cx.pod.format
                         );
-                        cx.emit(f, KubeletEvent::warning(&c.name, "BackOff", m));
+                        cx.emit(f, KubeletEvent::warning(&c.field_path, "BackOff", m));
                         let wait_until = f.plus_ms(delay.min(backoff::SYNC_RETRY_MS));
                         if wait_until > cx.now {
                             return Some(wait_until);
@@ -351,7 +411,7 @@ pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -
                         );
                         cx.out
                             .events
-                            .push(KubeletEvent::warning(&c.name, "BackOff", m));
+                            .push(KubeletEvent::warning(&c.field_path, "BackOff", m));
                     } else if t > cx.now {
                         next_tick = Some(t);
                         break;

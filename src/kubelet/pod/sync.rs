@@ -160,7 +160,12 @@ pub fn reconcile(
     }
     let nv = node_view(rc, &node);
     let names: Vec<String> = view.containers.iter().map(|c| c.name.clone()).collect();
-    let prev = PodState::from_status(pod.status.as_ref(), &names);
+    let init_names: Vec<String> = view
+        .init_containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let prev = PodState::from_status(pod.status.as_ref(), &names, &init_names);
     let now = rc.now;
     let sandbox_due = prev.accepted.is_some_and(|t| t.plus_ms(SANDBOX_MS) <= now);
     let ip = if prev.sandbox.is_none() && !view.host_network && sandbox_due {

@@ -39,7 +39,7 @@ fn states_round_trip_through_the_status() {
         ]
     }));
     let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
-    let st = PodState::from_status(Some(&s), &names);
+    let st = PodState::from_status(Some(&s), &names, &[]);
     assert_eq!(st.accepted, Some(SimTime::START));
     assert_eq!(st.sandbox, Some(SimTime::START.plus_secs(1)));
     assert!(matches!(st.containers[0].slot, Slot::Running { .. }));
@@ -56,7 +56,7 @@ fn states_round_trip_through_the_status() {
 #[test]
 fn a_pod_never_seen_has_no_state() {
     let names = vec!["a".to_string()];
-    let st = PodState::from_status(None, &names);
+    let st = PodState::from_status(None, &names, &[]);
     assert_eq!(st.accepted, None);
     assert_eq!(st.containers.len(), 1);
 }

@@ -51,11 +51,30 @@ pub enum PullPolicy {
     Never,
 }
 
+/// Which list of the pod spec a container comes from, which decides when it runs and
+/// whether it is restarted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `spec.containers`: started once the pod is initialized; restarted per
+    /// `restartPolicy`.
+    Regular,
+    /// `spec.initContainers`: run to completion one after the other before the regular
+    /// containers; a failure is retried unless `restartPolicy` is Never.
+    Init,
+    /// An init container with `restartPolicy: Always` (a sidecar): the next container
+    /// starts once it has started, and it is always restarted.
+    Sidecar,
+}
+
 /// One container of the pod.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContainerView {
     /// Its name.
     pub name: String,
+    /// Which list it is in.
+    pub role: Role,
+    /// `spec.containers{name}` or `spec.initContainers{name}`, for events.
+    pub field_path: String,
     /// The image as the spec writes it.
     pub image: String,
     /// Its pull policy.
@@ -104,6 +123,8 @@ pub struct PodView {
     pub host_network: bool,
     /// Its restart policy.
     pub restart: RestartPolicy,
+    /// Its init containers, in order.
+    pub init_containers: Vec<ContainerView>,
     /// Its containers.
     pub containers: Vec<ContainerView>,
     /// When deletion was requested and when the grace period ends.
@@ -148,7 +169,13 @@ fn plan_for(image: &str) -> ImagePlan {
     }
 }
 
-fn container_view(c: &Container) -> ContainerView {
+fn container_view(c: &Container, init: bool) -> ContainerView {
+    let role = match (init, c.restart_policy.as_deref()) {
+        (false, _) => Role::Regular,
+        (true, Some("Always")) => Role::Sidecar,
+        (true, _) => Role::Init,
+    };
+    let list = if init { "initContainers" } else { "containers" };
     let policy = match c.image_pull_policy.as_deref() {
         Some("Always") => PullPolicy::Always,
         Some("Never") => PullPolicy::Never,
@@ -184,6 +211,8 @@ fn container_view(c: &Container) -> ContainerView {
         .collect();
     ContainerView {
         name: c.name.clone(),
+        role,
+        field_path: format!("spec.{list}{{{}}}", c.name),
         plan: plan_for(&image),
         image,
         policy,
@@ -193,23 +222,39 @@ fn container_view(c: &Container) -> ContainerView {
     }
 }
 
+/// Marks each container whose image an earlier container of the list pulls.
+fn with_leaders(mut containers: Vec<ContainerView>) -> Vec<ContainerView> {
+    for i in 0..containers.len() {
+        let me = &containers[i];
+        let leader = containers[..i].iter().position(|c| {
+            c.policy != PullPolicy::Never
+                && matches!((&c.plan, &me.plan), (
+                    ImagePlan::Known { runtime_name: a, .. },
+                    ImagePlan::Known { runtime_name: b, .. },
+                ) if a == b)
+        });
+        containers[i].leader = leader;
+    }
+    containers
+}
+
 impl PodView {
     /// The view of `pod`.
     pub fn of(pod: &Pod) -> PodView {
         let spec = pod.spec.clone().unwrap_or_default();
-        let mut containers: Vec<ContainerView> =
-            spec.containers.iter().map(container_view).collect();
-        for i in 0..containers.len() {
-            let me = &containers[i];
-            let leader = containers[..i].iter().position(|c| {
-                c.policy != PullPolicy::Never
-                    && matches!((&c.plan, &me.plan), (
-                        ImagePlan::Known { runtime_name: a, .. },
-                        ImagePlan::Known { runtime_name: b, .. },
-                    ) if a == b)
-            });
-            containers[i].leader = leader;
-        }
+        let containers = with_leaders(
+            spec.containers
+                .iter()
+                .map(|c| container_view(c, false))
+                .collect(),
+        );
+        // Init containers run one at a time, so each pulls for itself.
+        let init_containers = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| container_view(c, true))
+            .collect();
         let meta = &pod.metadata;
         let deletion = meta.deletion_timestamp.as_ref().map(|d| {
             let deadline = SimTime::from_k8s_time(d);
@@ -230,6 +275,7 @@ impl PodView {
                 Some("OnFailure") => RestartPolicy::OnFailure,
                 _ => RestartPolicy::Always,
             },
+            init_containers,
             containers,
             deletion,
             mirror: crate::kubelet::static_pods::is_mirror(pod),

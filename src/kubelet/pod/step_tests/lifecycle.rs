@@ -169,3 +169,93 @@ fn a_pod_deleted_before_it_was_seen_is_just_removed() {
     assert!(out.finished);
     assert!(out.state.accepted.is_none());
 }
+
+#[test]
+fn init_containers_run_to_completion_first() {
+    // Init:0/1 while the init container runs; the app container starts after it exited
+    // 0; every container waits as PodInitializing until then.
+    let spec = json!({
+        "initContainers": [{"name": "init", "image": "busybox:1.28", "command": ["sleep", "3"]}],
+        "containers": [{"name": "app", "image": "nginx:1.27"}]});
+    let mut r = Run::new(pod(spec), node(&[]));
+    r.tick(at(0));
+    let status = r.pod.status.clone().unwrap_or_default();
+    let init = &status.init_container_statuses.clone().unwrap_or_default()[0];
+    let waiting = init
+        .state
+        .as_ref()
+        .and_then(|s| s.waiting.clone())
+        .unwrap_or_default();
+    assert_eq!(waiting.reason.as_deref(), Some("PodInitializing"));
+    r.until(4_000);
+    assert_eq!(r.phase(), "Pending");
+    assert_eq!(r.waiting(0), "PodInitializing");
+    let conds = r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .conditions
+        .clone()
+        .unwrap_or_default();
+    let initialized = conds.iter().find(|c| c.type_ == "Initialized").unwrap();
+    assert_eq!(initialized.status, "False");
+    assert_eq!(
+        initialized.message.as_deref(),
+        Some("containers with incomplete status: [init]")
+    );
+    r.until(20_000);
+    assert_eq!(r.phase(), "Running");
+    let started: Vec<(i64, &str)> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Started")
+        .map(|e| (e.0 / 1000, e.2.as_str()))
+        .collect();
+    assert_eq!(started[0].1, "Started container init");
+    assert_eq!(started[1].1, "Started container app");
+    // The app's pull starts when the init container is done (2 s + 3 s).
+    let pulls: Vec<i64> = r
+        .events
+        .iter()
+        .filter(|e| e.1 == "Pulling")
+        .map(|e| e.0)
+        .collect();
+    assert_eq!(pulls, [1_000, 5_000]);
+}
+
+#[test]
+fn a_failed_init_container_fails_the_pod_under_restart_never() {
+    let spec = json!({"restartPolicy": "Never",
+        "initContainers": [{"name": "init", "image": "busybox:1.28", "command": ["sh", "-c", "exit 3"]}],
+        "containers": [{"name": "app", "image": "nginx:1.27"}]});
+    let mut r = Run::new(pod(spec), node(&[]));
+    r.until(30_000);
+    assert_eq!(r.phase(), "Failed");
+    assert!(!r.events.iter().any(|e| e.2 == "Started container app"));
+}
+
+#[test]
+fn a_failing_init_container_is_retried_with_back_off() {
+    let spec = json!({
+        "initContainers": [{"name": "init", "image": "busybox:1.28", "command": ["false"]}],
+        "containers": [{"name": "app", "image": "nginx:1.27"}]});
+    let mut r = Run::new(pod(spec), node(&[]));
+    r.until(25_000);
+    assert_eq!(r.phase(), "Pending");
+    let init = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .init_container_statuses
+        .clone()
+        .unwrap()[0];
+    let waiting = init
+        .state
+        .as_ref()
+        .and_then(|s| s.waiting.clone())
+        .unwrap_or_default();
+    assert_eq!(waiting.reason.as_deref(), Some("CrashLoopBackOff"));
+    assert_eq!(init.restart_count, 2);
+}

@@ -79,12 +79,14 @@ impl Run {
     }
 
     pub(super) fn state(&self) -> PodState {
-        let names: Vec<String> = PodView::of(&self.pod)
-            .containers
+        let view = PodView::of(&self.pod);
+        let names: Vec<String> = view.containers.iter().map(|c| c.name.clone()).collect();
+        let init: Vec<String> = view
+            .init_containers
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        PodState::from_status(self.pod.status.as_ref(), &names)
+        PodState::from_status(self.pod.status.as_ref(), &names, &init)
     }
 
     /// One reconcile at `now`; returns the next wake-up.
