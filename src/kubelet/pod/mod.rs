@@ -8,6 +8,7 @@
 //! a CrashLoopBackOff message) or a pure function of it (pull durations, back-off
 //! schedules). See `step.rs` for the timeline and its deliberate simplifications.
 
+mod cx;
 mod pull;
 pub mod render;
 pub mod step;

@@ -5,7 +5,8 @@
 
 use crate::kubelet::backoff::{self, PullReason, PullStep};
 use crate::kubelet::events::KubeletEvent;
-use crate::kubelet::pod::step::{advance, ceil_second, Cx, PULL_FAILURE_MS};
+use crate::kubelet::pod::cx::Cx;
+use crate::kubelet::pod::step::{advance, ceil_second, PULL_FAILURE_MS};
 use crate::kubelet::pod::view::{self, ContainerView, ImagePlan, PullPolicy};
 use crate::kubelet::pod::{ContainerState, Slot};
 use crate::sim::{format_go_duration, SimTime};

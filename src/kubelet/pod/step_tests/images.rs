@@ -69,7 +69,9 @@ fn a_cached_image_is_already_present() {
     );
     // Seed the cache with the real names of nginx:1.27.
     let view = PodView::of(&r.pod);
-    if let view::ImagePlan::Known { cache_names, .. } = &view.containers[0].plan {
+    if let crate::kubelet::pod::view::ImagePlan::Known { cache_names, .. } =
+        &view.containers[0].plan
+    {
         r.node.cache.extend(cache_names.iter().cloned());
     }
     r.until(1_000);
@@ -231,7 +233,9 @@ fn host_network_pods_use_the_node_ip_at_once() {
     let spec = json!({"hostNetwork": true, "containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10"}]});
     let mut r = Run::new(pod(spec), node(&[]));
     let view = PodView::of(&r.pod);
-    if let view::ImagePlan::Known { cache_names, .. } = &view.containers[0].plan {
+    if let crate::kubelet::pod::view::ImagePlan::Known { cache_names, .. } =
+        &view.containers[0].plan
+    {
         r.node.cache.extend(cache_names.iter().cloned());
     }
     r.tick(at(0));
