@@ -117,8 +117,16 @@ pub fn reconcile(
 
     let next_renew = renew_lease(node, &uid, rc)?;
 
-    // Mirror pods of the static pods (control plane only).
-    for pod in static_pods::mirror_pods(&k.config, node, &uid, booted) {
+    // Mirror pods of the static pods (control plane only), built only when one is missing.
+    let missing = static_pods::mirror_names(node)
+        .iter()
+        .any(|name| rc.api.try_get(Kind::Pod, "kube-system", name).is_none());
+    let pods = if missing {
+        static_pods::mirror_pods(&k.config, node, &uid, booted)
+    } else {
+        Vec::new()
+    };
+    for pod in pods {
         let name = pod.metadata.name.clone().unwrap_or_default();
         if rc.api.try_get(Kind::Pod, "kube-system", &name).is_none() {
             match rc.create(Object::Pod(pod)) {

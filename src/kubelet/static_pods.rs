@@ -64,6 +64,17 @@ pub fn manifest_files(config: &ClusterConfig, node: &NodeSpec) -> Vec<(String, S
         .collect()
 }
 
+/// The names of `node`'s mirror pods (`etcd-controlplane`, ...).
+pub fn mirror_names(node: &NodeSpec) -> Vec<String> {
+    if node.index != 0 {
+        return Vec::new();
+    }
+    MANIFESTS
+        .iter()
+        .map(|(file, _)| format!("{}-{}", file.trim_end_matches(".yaml"), node.name))
+        .collect()
+}
+
 /// `time.RFC3339Nano` (trailing zeros of the fraction dropped, as Go prints it).
 fn rfc3339_nano(t: SimTime, nanos: u32) -> String {
     let base = SimTime(t.0 - t.0.rem_euclid(1000))
@@ -200,6 +211,7 @@ mod tests {
         assert_eq!(a["kubernetes.io/config.hash"].len(), 32);
         assert!(a["kubernetes.io/config.seen"].starts_with("2024-12-31T23:59:58."));
         assert!(is_mirror(&pods[0]));
+        assert_eq!(mirror_names(&c.node(0)), names);
         let spec = pods[0].spec.clone().unwrap_or_default();
         assert_eq!(spec.node_name.as_deref(), Some("controlplane"));
         assert_eq!(spec.host_network, Some(true));

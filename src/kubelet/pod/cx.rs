@@ -109,6 +109,9 @@ impl Cx<'_> {
             ),
         );
         cs.slot = Slot::Running { id, started: at };
+        if let ImagePlan::Known { runtime_name, .. } = &c.plan {
+            cs.image = Some(runtime_name.clone());
+        }
     }
 
     /// Restarts container `c` at `at` after `exit`.

@@ -73,6 +73,10 @@ pub struct ContainerState {
     pub restarts: i32,
     /// `lastState.terminated`: the previous run.
     pub last: Option<Exit>,
+    /// The image the latest instance was created from, as the runtime names it
+    /// (`docker.io/library/nginx:1.27`); a different image in the spec means the
+    /// container was changed and must be recreated.
+    pub image: Option<String>,
 }
 
 impl ContainerState {
@@ -82,6 +86,7 @@ impl ContainerState {
             slot: Slot::Creating,
             restarts: 0,
             last: None,
+            image: None,
         }
     }
 
@@ -166,10 +171,12 @@ fn container_from(cs: &ContainerStatus) -> ContainerState {
             _ => Slot::Creating,
         }
     };
+    let ran = cs.container_id.is_some() || last.is_some();
     ContainerState {
         slot,
         restarts: cs.restart_count,
         last,
+        image: ran.then(|| cs.image.clone()),
     }
 }
 

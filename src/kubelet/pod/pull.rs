@@ -20,7 +20,8 @@ pub(super) fn image_work(
     if cx.deleting().is_some() {
         return None;
     }
-    let s = cx.anchor;
+    // A container recreated after its spec changed starts over from its last exit.
+    let s = cs.last.as_ref().map_or(cx.anchor, |l| l.finished);
     let now = cx.now;
     match &c.plan {
         ImagePlan::Invalid { message } => {

@@ -112,15 +112,17 @@ pub fn phase(pod: &PodView, st: &PodState, terminal: bool) -> &'static str {
 
 fn container_status(pod: &PodView, c: &ContainerView, cs: &ContainerState) -> ContainerStatus {
     let ran = cs.latest_id().is_some();
-    let (image, image_id) = match (&c.plan, ran) {
+    // A container that ran shows the image its instance was made from.
+    let (image, image_id) = match (&c.plan, &cs.image) {
         (
             ImagePlan::Known {
                 runtime_name,
                 image_id,
                 ..
             },
-            true,
-        ) => (runtime_name.clone(), image_id.clone()),
+            Some(img),
+        ) if img == runtime_name => (runtime_name.clone(), image_id.clone()),
+        (_, Some(img)) if ran => (img.clone(), String::new()),
         _ => (c.image.clone(), String::new()),
     };
     let state = match &cs.slot {

@@ -32,7 +32,7 @@ use crate::kubelet::backoff;
 use crate::kubelet::commands::OnSigterm;
 use crate::kubelet::events::KubeletEvent;
 use crate::kubelet::pod::cx::Cx;
-use crate::kubelet::pod::view::{ContainerView, NodeView, PodView, RestartPolicy, Role};
+use crate::kubelet::pod::view::{ContainerView, ImagePlan, NodeView, PodView, RestartPolicy, Role};
 use crate::kubelet::pod::{ContainerState, Exit, PodState, Slot};
 use crate::sim::{SimRng, SimTime};
 
@@ -189,6 +189,16 @@ fn initialized_at(c: &ContainerView, cs: &ContainerState, anchor: SimTime) -> Op
     }
 }
 
+/// Whether the spec names an image other than the one the running instance was made
+/// from.
+fn changed(c: &ContainerView, cs: &ContainerState) -> bool {
+    match (&c.plan, &cs.image) {
+        (ImagePlan::Known { runtime_name, .. }, Some(running)) => runtime_name != running,
+        (_, Some(_)) => true,
+        _ => false,
+    }
+}
+
 /// Whether a container that exited with `code` is started again.
 fn restarts_after(c: &ContainerView, policy: RestartPolicy, code: i32) -> bool {
     match c.role {
@@ -204,6 +214,27 @@ pub(super) fn advance(cx: &mut Cx, c: &ContainerView, cs: &mut ContainerState) -
         match cs.slot.clone() {
             Slot::Creating | Slot::ImageError { .. } => return super::pull::image_work(cx, c, cs),
             Slot::Running { id, started } => {
+                if changed(c, cs) && cx.deleting().is_none() {
+                    // The spec now names another image: the kubelet kills the container
+                    // and creates it again (`computePodActions`), without back-off.
+                    let m = format!("Container {} definition changed, will be restarted", c.name);
+                    cx.emit(cx.now, KubeletEvent::normal(&c.field_path, "Killing", m));
+                    let code = match c.behaviour.on_sigterm {
+                        OnSigterm::Exit(code) => code,
+                        OnSigterm::Ignore => 137,
+                    };
+                    let exit = Exit {
+                        id,
+                        code,
+                        reason: if code == 0 { "Completed" } else { "Error" }.to_string(),
+                        started,
+                        finished: cx.now.max(started),
+                    };
+                    cs.last = Some(exit);
+                    cs.restarts = cs.restarts.saturating_add(1);
+                    cs.slot = Slot::Creating;
+                    continue;
+                }
                 let natural = c
                     .behaviour
                     .exits

@@ -259,3 +259,42 @@ fn a_failing_init_container_is_retried_with_back_off() {
     assert_eq!(waiting.reason.as_deref(), Some("CrashLoopBackOff"));
     assert_eq!(init.restart_count, 2);
 }
+
+#[test]
+fn a_changed_image_recreates_the_container() {
+    // computePodActions: a container whose spec changed is killed ("definition
+    // changed") and created again at once, counting a restart.
+    let mut r = Run::new(
+        pod(json!({"containers": [{"name": "nginx", "image": "nginx:1.7.9"}]})),
+        node(&[]),
+    );
+    r.until(10_000);
+    assert_eq!(r.phase(), "Running");
+    if let Some(c) = r.pod.spec.as_mut().and_then(|s| s.containers.first_mut()) {
+        c.image = Some("nginx:1.12".into());
+    }
+    r.next = Some(at(10_000));
+    r.until(10_000);
+    assert_eq!(r.waiting(0), "ContainerCreating");
+    let killing = r
+        .events
+        .iter()
+        .find(|e| e.1 == "Killing")
+        .map(|e| e.2.clone());
+    assert_eq!(
+        killing.as_deref(),
+        Some("Container nginx definition changed, will be restarted")
+    );
+    r.until(30_000);
+    assert_eq!(r.waiting(0), "Running");
+    let cs = &r
+        .pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
+    assert_eq!(cs.restart_count, 1);
+    assert_eq!(cs.image, "docker.io/library/nginx:1.12");
+}
