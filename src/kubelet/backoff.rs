@@ -117,9 +117,17 @@ pub fn failing_pull_at(start: SimTime, fail_ms: i64, t: SimTime) -> PullAt {
         let f = a.plus_ms(fail_ms);
         let b = delay_ms(k);
         let next_a = f.plus_ms(b);
-        if t >= next_a && k < 100_000 {
-            a = next_a;
-            k += 1;
+        if t >= next_a {
+            if b == MAX_MS {
+                // From here on every cycle lasts `fail_ms + MAX_MS`: skip whole cycles.
+                let period = fail_ms.max(0) + MAX_MS;
+                let cycles = t.since(a) / period;
+                a = a.plus_ms(cycles.saturating_mul(period));
+                k = k.saturating_add(u32::try_from(cycles).unwrap_or(u32::MAX));
+            } else {
+                a = next_a;
+                k += 1;
+            }
             continue;
         }
         // t lies in cycle k: [a, next_a).
@@ -249,5 +257,23 @@ mod tests {
         // Far in the future the attempts are 300 s + 1 s apart and nothing panics.
         let late = failing_pull_at(at(1), 1_000, at(100_000));
         assert!(late.attempts > 300);
+        assert!(late.next > at(100_000));
+        let year = failing_pull_at(at(1), 1_000, at(365 * 86_400));
+        assert!(year.next > at(365 * 86_400));
+        assert_eq!(failing_pull_at(at(1), 1_000, at(74)).attempts, 4);
+        // Attempts 5 to 9: 155 s, 316 s, then every 301 s.
+        assert_eq!(
+            failing_pull_at(at(1), 1_000, at(316)).steps,
+            [PullStep::Attempt]
+        );
+        assert_eq!(
+            failing_pull_at(at(1), 1_000, at(1219)).steps,
+            [PullStep::Attempt]
+        );
+        assert_eq!(failing_pull_at(at(1), 1_000, at(1219)).attempts, 9);
+        assert_eq!(
+            failing_pull_at(at(1), 1_000, at(1220)).steps,
+            [PullStep::Failed]
+        );
     }
 }
