@@ -102,6 +102,7 @@ impl ClusterBuilder {
         let mut rng = SimRng::new(self.seed);
         let now = SimTime::START;
         bootstrap(&mut api, &mut rng, now);
+        crate::kubelet::register_nodes(&mut api, &mut rng, now, &self.config);
         let mut set = controllers::all(&self.config);
         set.retain(|c| !self.without.contains(&c.name()));
         let manager = Manager::new(set, &api);

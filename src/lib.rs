@@ -7,6 +7,7 @@ pub mod apiserver;
 pub mod client;
 pub mod controllers;
 pub mod kubectl;
+pub mod kubelet;
 pub mod model;
 pub mod shell;
 pub mod sim;

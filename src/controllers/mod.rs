@@ -83,7 +83,6 @@ pub trait Controller {
 /// The controllers kubeniwa runs, in a fixed order (the order only decides who goes first
 /// at one instant, and is part of what makes runs reproducible).
 pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
-    let _ = config;
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
@@ -92,5 +91,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(replicaset::ReplicaSetController),
         Box::new(garbagecollector::GarbageCollector),
         Box::new(deployment::DeploymentController),
+        Box::new(crate::kubelet::KubeletController::new(config.clone())),
     ]
 }

@@ -60,6 +60,8 @@ spec:
         image: nginx:1.7.9
 ";
 
+/// A pod bound to `node` whose process ignores SIGTERM (`sleep`), so its kubelet takes
+/// the whole grace period to remove it: deletions stay observable for a while.
 fn pod_on(name: &str, node: &str) -> String {
     format!(
         "apiVersion: v1
@@ -72,7 +74,8 @@ spec:
   nodeName: {node}
   containers:
   - name: nginx
-    image: nginx:1.7.9
+    image: busybox
+    command: [\"sleep\", \"3600\"]
 "
     )
 }
@@ -130,6 +133,8 @@ fn foreground_deletion_waits_for_blocking_dependents() {
     apply(&mut c, &pod_on("b", "worker02"));
     apply(&mut c, &RS.replace("replicas: 3", "replicas: 2"));
     assert_eq!(names(&c, Kind::Pod), ["a", "b"]);
+    // Let the kubelets start the containers, so that deleting them takes their grace period.
+    c.advance_ms(60_000);
     run(
         &mut c,
         "kubectl delete rs nginx --cascade=foreground --wait=false",
@@ -193,6 +198,7 @@ spec:
     );
     apply(&mut c, &owned);
     assert_eq!(names(&c, Kind::Pod), ["a"]);
+    c.advance_ms(60_000);
     run(
         &mut c,
         "kubectl delete deployment web --cascade=foreground --wait=false",
