@@ -7,10 +7,12 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod daemonset;
 #[cfg(test)]
 mod endpoint_tests;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod history;
 mod manager;
 mod namespace;
 mod serviceaccount;
@@ -84,5 +86,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(endpoints::EndpointsController),
         Box::new(endpointslice::EndpointSliceController),
+        Box::new(daemonset::DaemonSetController),
     ]
 }
