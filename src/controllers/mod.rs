@@ -15,7 +15,10 @@ pub mod endpointslice;
 pub mod history;
 mod manager;
 mod namespace;
+pub mod podgc;
+pub mod pvbinder;
 mod serviceaccount;
+pub mod statefulset;
 
 pub use manager::{Manager, ReconcileCtx};
 
@@ -87,5 +90,10 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(endpoints::EndpointsController),
         Box::new(endpointslice::EndpointSliceController),
         Box::new(daemonset::DaemonSetController),
+        Box::new(statefulset::StatefulSetController),
+        Box::new(podgc::PodGcController),
+        Box::new(pvbinder::PvBinderController),
+        Box::new(pvbinder::protection::PvcProtectionController),
+        Box::new(pvbinder::protection::PvProtectionController),
     ]
 }
