@@ -16,6 +16,7 @@
 
 pub mod control;
 pub mod podcontrol;
+pub mod retention;
 pub mod revisions;
 pub mod utils;
 

@@ -31,9 +31,10 @@ pub fn scaled_value_round_up(v: Option<&IntOrString>, total: i64) -> Result<i64,
         Some(IntOrString::Int(n)) => Ok(i64::from(*n)),
         Some(IntOrString::String(s)) => {
             let Some(num) = s.strip_suffix('%') else {
-                return Err(format!(
+                return Err(
                     "invalid value for IntOrString: invalid type: string is not a percentage"
-                ));
+                        .to_string(),
+                );
             };
             let p: i64 = num.parse().map_err(|_| {
                 format!("invalid value for IntOrString: invalid value {s:?}: strconv.Atoi: parsing {num:?}: invalid syntax")

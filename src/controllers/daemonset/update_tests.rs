@@ -223,8 +223,9 @@ fn with_surge_new_pods_first_then_old_ones() {
     // With the two surge pods not yet available, nothing more happens.
     let mut np = all_old(5, true);
     for i in 0..2 {
-        np.get_mut(&format!("node-{i}"))
-            .map(|v| v.push(pod(&format!("new-{i}"), "new", false)));
+        if let Some(v) = np.get_mut(&format!("node-{i}")) {
+            v.push(pod(&format!("new-{i}"), "new", false));
+        }
     }
     let plan = plan_with_surge(&d, &np, "new", 2, 5, now, &yes);
     assert_eq!(plan, UpdatePlan::default());

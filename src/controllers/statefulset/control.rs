@@ -194,10 +194,9 @@ fn process_condemned(
     }
     let is_first_unhealthy =
         first_unhealthy.is_some() && pod.metadata.name.as_deref() == first_unhealthy;
-    if monotonic && !is_first_unhealthy {
-        if !is_running_and_ready(pod) || !is_running_and_available(pod, min_ready, rc.now) {
-            return Ok(true);
-        }
+    let unhealthy = !is_running_and_ready(pod) || !is_running_and_available(pod, min_ready, rc.now);
+    if monotonic && !is_first_unhealthy && unhealthy {
+        return Ok(true);
     }
     podcontrol::delete_pod(rc, set, pod)?;
     Ok(true)

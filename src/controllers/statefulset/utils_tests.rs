@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateStatefulSetStrategy, StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetUpdateStrategy,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::json;
 
 fn set(replicas: i32) -> StatefulSet {
@@ -73,7 +74,9 @@ fn new_pods_have_identity_storage_and_hostname() {
         .map(|l| l.remove(POD_NAME_LABEL));
     assert!(!identity_matches(&s, &other));
     let mut other = pod.clone();
-    other.spec.as_mut().map(|sp| sp.volumes = None);
+    if let Some(sp) = other.spec.as_mut() {
+        sp.volumes = None;
+    }
     assert!(!storage_matches(&s, &other));
     update_storage(&s, &mut other);
     assert!(storage_matches(&s, &other));
@@ -96,15 +99,15 @@ fn claims_carry_template_and_selector_labels() {
 fn versioned_pods_follow_the_partition() {
     // TestNewVersionedStatefulSetPod: below the partition the current revision.
     let mut s = set(3);
-    s.spec.as_mut().map(|sp| {
+    if let Some(sp) = s.spec.as_mut() {
         sp.update_strategy = Some(StatefulSetUpdateStrategy {
             type_: Some("RollingUpdate".into()),
             rolling_update: Some(RollingUpdateStatefulSetStrategy {
                 partition: Some(2),
                 max_unavailable: None,
             }),
-        })
-    });
+        });
+    }
     let rev = |o| {
         let p = new_versioned_pod(&s, &s, "foo-cur", "foo-upd", o);
         pod_revision(&p).to_string()
@@ -124,13 +127,13 @@ fn versioned_pods_follow_the_partition() {
 
 fn with_policy(deleted: &str, scaled: &str, replicas: i32) -> StatefulSet {
     let mut s = set(replicas);
-    s.spec.as_mut().map(|sp| {
+    if let Some(sp) = s.spec.as_mut() {
         sp.persistent_volume_claim_retention_policy =
             Some(StatefulSetPersistentVolumeClaimRetentionPolicy {
                 when_deleted: Some(deleted.into()),
                 when_scaled: Some(scaled.into()),
-            })
-    });
+            });
+    }
     s
 }
 
