@@ -229,6 +229,16 @@ fn owner_keys(event: &WatchEvent, api: &ApiServer) -> Vec<ObjectRef> {
 /// pods; kubeniwa also resyncs every DaemonSet then, so unbound pods for the vanished node
 /// go at once even with no scheduler running.
 fn node_keys(event: &WatchEvent, api: &ApiServer) -> Vec<ObjectRef> {
+    if let WatchEvent::Modified { object, old, .. } = event {
+        // Heartbeats and other status changes: nothing a DaemonSet looks at.
+        let taints = |o: &Object| match o {
+            Object::Node(n) => n.spec.as_ref().and_then(|s| s.taints.clone()),
+            _ => None,
+        };
+        if object.meta().labels == old.meta().labels && taints(object) == taints(old) {
+            return Vec::new();
+        }
+    }
     let all = daemon_sets(api, None);
     match event {
         WatchEvent::Added { object, .. } => match &**object {
@@ -240,19 +250,13 @@ fn node_keys(event: &WatchEvent, api: &ApiServer) -> Vec<ObjectRef> {
             _ => Vec::new(),
         },
         WatchEvent::Modified { object, old, .. } => match (&**object, &**old) {
-            (Object::Node(cur), Object::Node(prev)) => {
-                let taints = |n: &Node| n.spec.as_ref().and_then(|s| s.taints.clone());
-                if cur.metadata.labels == prev.metadata.labels && taints(cur) == taints(prev) {
-                    return Vec::new();
-                }
-                all.iter()
-                    .filter(|ds| {
-                        predicates::node_should_run(cur, ds)
-                            != predicates::node_should_run(prev, ds)
-                    })
-                    .map(key_of)
-                    .collect()
-            }
+            (Object::Node(cur), Object::Node(prev)) => all
+                .iter()
+                .filter(|ds| {
+                    predicates::node_should_run(cur, ds) != predicates::node_should_run(prev, ds)
+                })
+                .map(key_of)
+                .collect(),
             _ => Vec::new(),
         },
         WatchEvent::Deleted { .. } => all.iter().map(key_of).collect(),
@@ -283,6 +287,11 @@ impl Controller for DaemonSetController {
     }
 
     fn reconcile(&self, key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, ReconcileError> {
+        // The manager's start-up list queues every watched object under its own kind;
+        // only DaemonSet keys name work here.
+        if key.kind != Kind::DaemonSet {
+            return Ok(Action::Done);
+        }
         let Some(Object::DaemonSet(ds)) = rc
             .api
             .try_get(Kind::DaemonSet, &key.namespace, &key.name)

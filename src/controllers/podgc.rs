@@ -88,6 +88,11 @@ impl Controller for PodGcController {
     }
 
     fn reconcile(&self, key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, ReconcileError> {
+        // The manager's start-up list queues every watched object under its own kind;
+        // only Pod keys name work here.
+        if key.kind != Kind::Pod {
+            return Ok(Action::Done);
+        }
         let Some(obj) = rc.api.try_get(Kind::Pod, &key.namespace, &key.name) else {
             return Ok(Action::Done);
         };

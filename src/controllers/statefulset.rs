@@ -110,6 +110,11 @@ impl Controller for StatefulSetController {
     }
 
     fn reconcile(&self, key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, ReconcileError> {
+        // The manager's start-up list queues every watched object under its own kind;
+        // only StatefulSet keys name work here.
+        if key.kind != Kind::StatefulSet {
+            return Ok(Action::Done);
+        }
         let Some(Object::StatefulSet(set)) = rc
             .api
             .try_get(Kind::StatefulSet, &key.namespace, &key.name)

@@ -41,7 +41,7 @@ pub fn scaled_value_round_up(v: Option<&IntOrString>, total: i64) -> Result<i64,
             })?;
             let product = p.saturating_mul(total);
             Ok(if product >= 0 {
-                (product + 99) / 100
+                product.saturating_add(99) / 100
             } else {
                 product / 100
             })

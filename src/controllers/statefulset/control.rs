@@ -75,6 +75,14 @@ pub fn replica_status(
     status.updated_replicas = Some(updated);
 }
 
+/// The replicas of a pass by index (ordinal − start): the existing pods, and the new
+/// ones built as the pass reaches their index (upstream fills every index up front;
+/// building them lazily keeps a huge `replicas` cheap).
+#[derive(Default)]
+pub struct Replicas {
+    map: std::collections::BTreeMap<usize, Pod>,
+}
+
 /// What a pass over one pod says: go on, or stop this sync here.
 type Step = Result<bool, ApiError>;
 
@@ -112,15 +120,27 @@ fn process_replica(
     set: &StatefulSet,
     revs: &Revisions,
     monotonic: bool,
-    replicas: &mut [Pod],
+    replicas: &mut Replicas,
     i: usize,
 ) -> Step {
+    let map = &mut replicas.map;
     let min_ready = utils::spec(set).min_ready_seconds.unwrap_or(0);
     let set_name = set.metadata.name.clone().unwrap_or_default();
     let ns = set.metadata.namespace.clone().unwrap_or_default();
-    let phase = pods::phase(&replicas[i]).to_string();
+    let start = utils::start_ordinal(set);
+    let new_pod = |ord: i64| {
+        utils::new_versioned_pod(
+            &revs.current_set,
+            &revs.update_set,
+            &revs.current,
+            &revs.update,
+            ord,
+        )
+    };
+    let pod = map.entry(i).or_insert_with(|| new_pod(start + i as i64));
+    let phase = pods::phase(pod).to_string();
     if phase == "Failed" || phase == "Succeeded" {
-        let pod_name = replicas[i].metadata.name.clone().unwrap_or_default();
+        let pod_name = pod.metadata.name.clone().unwrap_or_default();
         let (event_type, reason, what) = if phase == "Failed" {
             (
                 crate::client::events::EventType::Warning,
@@ -137,46 +157,36 @@ fn process_replica(
         let msg = format!("StatefulSet {ns}/{set_name} is recreating {what} Pod {pod_name}");
         let obj = crate::model::Object::StatefulSet(set.clone());
         pods::record(rc, &obj, event_type, reason, &msg, podcontrol::NAME);
-        podcontrol::delete_pod(rc, set, &replicas[i])?;
-        let ord = i as i64 + utils::start_ordinal(set);
-        replicas[i] = utils::new_versioned_pod(
-            &revs.current_set,
-            &revs.update_set,
-            &revs.current,
-            &revs.update,
-            ord,
-        );
+        podcontrol::delete_pod(rc, set, pod)?;
+        *pod = new_pod(start + i as i64);
     }
-    if !is_created(&replicas[i]) {
-        if podcontrol::pod_claim_is_stale(rc, set, &replicas[i]) {
+    if !is_created(&*pod) {
+        if podcontrol::pod_claim_is_stale(rc, set, &*pod) {
             return Ok(true);
         }
-        podcontrol::create_pod(rc, set, &replicas[i])?;
+        podcontrol::create_pod(rc, set, &*pod)?;
         if monotonic {
             return Ok(true);
         }
     }
-    if pods::phase(&replicas[i]) == "Pending" {
-        podcontrol::create_claims(rc, set, &replicas[i])?;
-        podcontrol::update_claims_for_retention(rc, set, &replicas[i])?;
+    if pods::phase(&*pod) == "Pending" {
+        podcontrol::create_claims(rc, set, &*pod)?;
+        podcontrol::update_claims_for_retention(rc, set, &*pod)?;
     }
-    if is_terminating(&replicas[i]) && monotonic {
+    if is_terminating(&*pod) && monotonic {
         return Ok(true);
     }
-    if !is_running_and_ready(&replicas[i]) && monotonic {
+    if !is_running_and_ready(&*pod) && monotonic {
         return Ok(true);
     }
-    if !is_running_and_available(&replicas[i], min_ready, rc.now) && monotonic {
+    if !is_running_and_available(&*pod, min_ready, rc.now) && monotonic {
         return Ok(true);
     }
-    let retention_ok = podcontrol::claims_match_retention(rc, &revs.update_set, &replicas[i]);
-    if utils::identity_matches(set, &replicas[i])
-        && utils::storage_matches(set, &replicas[i])
-        && retention_ok
-    {
+    let retention_ok = podcontrol::claims_match_retention(rc, &revs.update_set, &*pod);
+    if utils::identity_matches(set, &*pod) && utils::storage_matches(set, &*pod) && retention_ok {
         return Ok(false);
     }
-    podcontrol::update_pod(rc, &revs.update_set, &replicas[i])?;
+    podcontrol::update_pod(rc, &revs.update_set, &*pod)?;
     Ok(false)
 }
 
@@ -222,52 +232,53 @@ pub fn update_pods(
 
     let start = utils::start_ordinal(set);
     let count = usize::try_from(spec.replicas.unwrap_or(1)).unwrap_or(0);
-    let mut slots: Vec<Option<Pod>> = vec![None; count];
+    let mut replicas = Replicas::default();
     let mut condemned: Vec<Pod> = Vec::new();
     for pod in pods_in {
         if utils::in_ordinal_range(pod, set) {
             let idx = (utils::ordinal(pod) - start) as usize;
-            slots[idx] = Some(pod.clone());
+            replicas.map.insert(idx, pod.clone());
         } else if utils::ordinal(pod) >= 0 {
             condemned.push(pod.clone());
         }
     }
-    let mut replicas: Vec<Pod> = slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            p.unwrap_or_else(|| {
-                utils::new_versioned_pod(
-                    &revs.current_set,
-                    &revs.update_set,
-                    &revs.current,
-                    &revs.update,
-                    start + i as i64,
-                )
-            })
-        })
-        .collect();
     condemned.sort_by_key(|p| std::cmp::Reverse(utils::ordinal(p)));
-    let first_unhealthy: Option<String> = replicas
-        .iter()
-        .chain(condemned.iter().rev())
-        .find(|p| !is_healthy(p))
-        .and_then(|p| p.metadata.name.clone());
+    // The first unhealthy pod: a missing replica counts (its new pod is not healthy).
+    let first_unhealthy: Option<String> = (0..count)
+        .find_map(|i| match replicas.map.get(&i) {
+            Some(p) if is_healthy(p) => None,
+            Some(p) => Some(p.metadata.name.clone().unwrap_or_default()),
+            None => Some(utils::pod_name(set, start + i as i64)),
+        })
+        .or_else(|| {
+            condemned
+                .iter()
+                .rev()
+                .find(|p| !is_healthy(p))
+                .and_then(|p| p.metadata.name.clone())
+        });
 
     if set.metadata.deletion_timestamp.is_some() {
         return (status, Ok(()));
     }
     let monotonic = spec.pod_management_policy.as_deref() != Some("Parallel");
-    let finish =
-        |rc: &ReconcileCtx, status: &mut StatefulSetStatus, replicas: &[Pod], condemned: &[Pod]| {
-            replica_status(status, min_ready, revs, rc.now, &[replicas, condemned]);
-        };
+    let finish = |rc: &ReconcileCtx, status: &mut StatefulSetStatus, r: &Replicas, c: &[Pod]| {
+        let materialized: Vec<Pod> = r.map.values().cloned().collect();
+        replica_status(status, min_ready, revs, rc.now, &[&materialized, c]);
+    };
 
-    let n = replicas.len();
+    // In parallel, one pass handles at most the existing pods plus MAX_BATCH more (the
+    // rest follow in the passes their creations trigger, at the same instant), so that a
+    // huge `replicas` cannot stall the engine in one reconcile.
+    let n = if monotonic {
+        count
+    } else {
+        count.min(pods_in.len().saturating_add(MAX_BATCH))
+    };
     let step = run_for_all(n, monotonic, |i| {
         process_replica(rc, set, revs, monotonic, &mut replicas, i)
     });
-    if !matches!(step, Ok(false)) {
+    if !matches!(step, Ok(false)) || n < count {
         finish(rc, &mut status, &replicas, &condemned);
         return (status, step.map(|_| ()));
     }
@@ -306,8 +317,16 @@ pub fn update_pods(
         .and_then(|r| r.partition)
         .unwrap_or(0)
         .max(0) as usize;
-    for target in (partition..replicas.len()).rev() {
-        let pod = &replicas[target];
+    for target in (partition..count).rev() {
+        let pod = replicas.map.entry(target).or_insert_with(|| {
+            utils::new_versioned_pod(
+                &revs.current_set,
+                &revs.update_set,
+                &revs.current,
+                &revs.update,
+                start + target as i64,
+            )
+        });
         if utils::pod_revision(pod) != revs.update && !is_terminating(pod) {
             let result = match podcontrol::delete_pod(rc, set, pod) {
                 Err(ApiError::NotFound { .. }) => Ok(()),
