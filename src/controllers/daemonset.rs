@@ -25,6 +25,8 @@ pub mod update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;

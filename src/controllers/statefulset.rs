@@ -21,6 +21,8 @@ pub mod revisions;
 pub mod utils;
 
 #[cfg(test)]
+mod history_tests;
+#[cfg(test)]
 mod tests;
 
 use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetStatus};

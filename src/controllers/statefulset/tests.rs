@@ -416,7 +416,13 @@ fn a_huge_replica_count_costs_nothing_up_front() {
     // New replicas are built as the pass reaches them, so an OrderedReady set asking for
     // two billion pods creates web-0 and waits, without building the rest.
     let mut c = Cluster::builder().build();
-    apply_web(&mut c, &Web { replicas: 2_000_000_000, ..Default::default() });
+    apply_web(
+        &mut c,
+        &Web {
+            replicas: 2_000_000_000,
+            ..Default::default()
+        },
+    );
     assert_eq!(names(&c), ["web-0"]);
     assert_eq!(sts(&c).status.unwrap().replicas, 1);
 }
