@@ -144,7 +144,44 @@ pub(crate) fn prepare_for_update(new: &mut Object, old: &Object, sub: Subresourc
         let g = old.meta().generation.unwrap_or(0).saturating_add(1);
         new.meta_mut().generation = Some(g);
     }
+    if sub == Subresource::Main {
+        daemon_set_template_generation(new, old);
+    }
     normalize_meta(new);
+}
+
+/// The annotation through which `apps/v1` carries a DaemonSet's `spec.templateGeneration`.
+const DS_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
+/// The DaemonSet strategy's `PrepareForUpdate`: a changed pod template raises
+/// `templateGeneration` by one (the DaemonSet controller labels pods with it as
+/// `pod-template-generation`); otherwise the stored value is kept, since validation
+/// forbids lowering it.
+fn daemon_set_template_generation(new: &mut Object, old: &Object) {
+    let (Object::DaemonSet(n), Object::DaemonSet(o)) = (new, old) else {
+        return;
+    };
+    let stored = o
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(DS_TEMPLATE_GENERATION))
+        .and_then(|v| v.parse::<i64>().ok());
+    let template_changed =
+        n.spec.as_ref().map(|s| &s.template) != o.spec.as_ref().map(|s| &s.template);
+    if stored.is_none() && !template_changed {
+        return;
+    }
+    let stored = stored.unwrap_or(0);
+    let value = if template_changed {
+        stored.saturating_add(1)
+    } else {
+        stored
+    };
+    n.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(DS_TEMPLATE_GENERATION.to_string(), value.to_string());
 }
 
 fn spec_changed(new: &Object, old: &Object) -> bool {

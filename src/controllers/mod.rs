@@ -7,18 +7,23 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod daemonset;
 pub mod deployment;
 #[cfg(test)]
 mod endpoint_tests;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
+pub mod history;
 pub mod keys;
 mod manager;
 mod namespace;
 pub mod pod_util;
+pub mod podgc;
+pub mod pvbinder;
 pub mod replicaset;
 mod serviceaccount;
+pub mod statefulset;
 
 pub use manager::{Manager, ReconcileCtx};
 
@@ -92,5 +97,11 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(garbagecollector::GarbageCollector),
         Box::new(deployment::DeploymentController),
         Box::new(crate::kubelet::KubeletController::new(config.clone())),
+        Box::new(daemonset::DaemonSetController),
+        Box::new(statefulset::StatefulSetController),
+        Box::new(podgc::PodGcController),
+        Box::new(pvbinder::PvBinderController),
+        Box::new(pvbinder::protection::PvcProtectionController),
+        Box::new(pvbinder::protection::PvProtectionController),
     ]
 }
