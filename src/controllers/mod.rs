@@ -7,13 +7,16 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod cronjob;
 #[cfg(test)]
 mod endpoint_tests;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod job;
 mod manager;
 mod namespace;
 mod serviceaccount;
+pub mod ttl_after_finished;
 
 pub use manager::{Manager, ReconcileCtx};
 
@@ -84,5 +87,8 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(serviceaccount::ServiceAccountController),
         Box::new(endpoints::EndpointsController),
         Box::new(endpointslice::EndpointSliceController),
+        Box::new(job::JobController),
+        Box::new(cronjob::CronJobController),
+        Box::new(ttl_after_finished::TtlAfterFinishedController),
     ]
 }
