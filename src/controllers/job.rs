@@ -25,7 +25,7 @@ mod sync;
 mod tracking;
 
 #[cfg(test)]
-mod e2e_tests;
+pub(crate) mod e2e_tests;
 #[cfg(test)]
 mod sync_tests;
 

@@ -284,8 +284,12 @@ fn count_finished(ctx: &mut JobCtx) {
         .count() as i32;
     ctx.succeeded = status.succeeded.unwrap_or(0) + new_succeeded + ctx.uncounted_succeeded.len() as i32;
     ctx.failed = status.failed.unwrap_or(0) + new_failed + ctx.uncounted_failed.len() as i32;
-    let succeeded_pods = ctx.pods.iter().filter(|p| phase(p) == "Succeeded");
-    let failed_pods = ctx.pods.iter().filter(|p| is_pod_failed(p, job));
+    // The back-off counts every finished pod of the Job that the counters would (an
+    // Indexed Job's pods need a valid index), counted already or not.
+    let in_range =
+        |p: &&Pod| !indexed || super::indexed::completion_index(p).is_some_and(|ix| ix < completions);
+    let succeeded_pods = ctx.pods.iter().filter(in_range).filter(|p| phase(p) == "Succeeded");
+    let failed_pods = ctx.pods.iter().filter(in_range).filter(|p| is_pod_failed(p, job));
     ctx.backoff = BackoffRecord::from_pods(succeeded_pods, failed_pods);
 }
 
