@@ -13,6 +13,7 @@
 //! a schedule time missed under the new schedule, as upstream's next sync for any other
 //! reason would).
 
+mod cleanup;
 mod schedule;
 mod sync;
 mod utils;
@@ -24,8 +25,8 @@ mod e2e_tests;
 mod sync_tests;
 
 pub use schedule::Schedule;
+pub use utils::{job_name, most_recent_schedule_time, next_schedule_delay_ms, Missed, MostRecent};
 pub use zone::Zone;
-pub use utils::{job_name, most_recent_schedule_time, next_schedule_delay_ms, MostRecent, Missed};
 
 use crate::apiserver::{ApiServer, WatchEvent};
 use crate::controllers::{Action, Controller, ObjectRef, ReconcileCtx, ReconcileError};

@@ -17,6 +17,8 @@
 //! sync; here a sync follows every event at once, which reads the same state.
 
 mod backoff;
+mod claim;
+mod conditions;
 mod failure_policy;
 mod indexed;
 mod manage;
@@ -68,7 +70,13 @@ fn managed_externally(job: &Job) -> bool {
 }
 
 /// Records an event about `obj` as this controller; failing to record is not an error.
-pub(crate) fn event(rc: &mut ReconcileCtx, obj: &Object, kind: EventType, reason: &str, message: &str) {
+pub(crate) fn event(
+    rc: &mut ReconcileCtx,
+    obj: &Object,
+    kind: EventType,
+    reason: &str,
+    message: &str,
+) {
     let mut ctx = crate::apiserver::Ctx::new(rc.now, rc.rng, rc.meta.clone());
     let _ = record_event(rc.api, &mut ctx, obj, kind, reason, message, NAME, None);
 }
@@ -88,7 +96,11 @@ fn job_key(ns: &str, name: &str) -> ObjectRef {
 }
 
 /// The Job a controller reference points at, if it exists with that UID.
-fn resolve(api: &ApiServer, ns: &str, r: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference) -> Option<Job> {
+fn resolve(
+    api: &ApiServer,
+    ns: &str,
+    r: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+) -> Option<Job> {
     if r.kind != "Job" {
         return None;
     }
@@ -111,7 +123,8 @@ fn pods_with_finalizer(api: &ApiServer, job: &Job) -> Vec<ObjectRef> {
         })
         .filter(|p| {
             has_tracking_finalizer(p)
-                && controller_of(&p.metadata).is_some_and(|r| Some(&r.uid) == job.metadata.uid.as_ref())
+                && controller_of(&p.metadata)
+                    .is_some_and(|r| Some(&r.uid) == job.metadata.uid.as_ref())
         })
         .map(|p| ObjectRef {
             kind: Kind::Pod,

@@ -70,7 +70,9 @@ impl Controller for TtlAfterFinishedController {
     fn keys_for(&self, event: &WatchEvent, _api: &ApiServer) -> Vec<ObjectRef> {
         match (event, &**event.object()) {
             (WatchEvent::Deleted { .. }, _) => Vec::new(),
-            (_, Object::Job(job)) if job.metadata.deletion_timestamp.is_none() && needs_cleanup(job) => {
+            (_, Object::Job(job))
+                if job.metadata.deletion_timestamp.is_none() && needs_cleanup(job) =>
+            {
                 vec![ObjectRef::of(event)]
             }
             _ => Vec::new(),

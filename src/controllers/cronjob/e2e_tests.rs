@@ -69,7 +69,10 @@ fn job_names(c: &Cluster) -> Vec<String> {
 }
 
 fn names(minutes: &[i64]) -> Vec<String> {
-    minutes.iter().map(|m| format!("hello-{}", M0 + m)).collect()
+    minutes
+        .iter()
+        .map(|m| format!("hello-{}", M0 + m))
+        .collect()
 }
 
 fn active(c: &Cluster) -> Vec<String> {
@@ -102,7 +105,9 @@ fn complete(c: &mut Cluster, job: &str) {
     for p in pods(c, job) {
         set_pod(c, &p.metadata.name.unwrap_or_default(), Some(0), 0);
     }
-    assert!(jobs(c).iter().any(|j| j.metadata.name.as_deref() == Some(job) && is_finished(j)));
+    assert!(jobs(c)
+        .iter()
+        .any(|j| j.metadata.name.as_deref() == Some(job) && is_finished(j)));
 }
 
 #[test]
@@ -114,7 +119,10 @@ fn every_minute_creates_a_job_named_by_its_minute() {
     apply(&mut c, &cronjob_yaml(""));
     assert!(jobs(&c).is_empty());
     c.advance_ms(60_000);
-    assert!(jobs(&c).is_empty(), "the first run is 100 ms after 00:01:00");
+    assert!(
+        jobs(&c).is_empty(),
+        "the first run is 100 ms after 00:01:00"
+    );
     c.advance_ms(100);
     assert_eq!(job_names(&c), names(&[1]));
     c.advance_ms(120_000);
@@ -125,8 +133,16 @@ fn every_minute_creates_a_job_named_by_its_minute() {
         annotations["batch.kubernetes.io/cronjob-scheduled-timestamp"],
         "2025-01-01T00:01:00Z"
     );
-    let owner = job.metadata.owner_references.clone().unwrap_or_default().remove(0);
-    assert_eq!((owner.kind.as_str(), owner.name.as_str()), ("CronJob", "hello"));
+    let owner = job
+        .metadata
+        .owner_references
+        .clone()
+        .unwrap_or_default()
+        .remove(0);
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str()),
+        ("CronJob", "hello")
+    );
     assert_eq!(owner.controller, Some(true));
     // The job controller picked them up.
     assert_eq!(pods(&c, &names(&[1])[0]).len(), 1);
@@ -167,12 +183,23 @@ fn history_limits_trim_finished_jobs() {
         "SawCompletedJob".into(),
         format!("Saw completed job: hello-{}, condition: Complete", M0 + 1)
     )));
-    assert!(ev.contains(&("SuccessfulDelete".into(), format!("Deleted job hello-{}", M0 + 1))));
-    assert!(ev.contains(&("SuccessfulDelete".into(), format!("Deleted job hello-{}", M0 + 2))));
-    let fifth = jobs(&c).into_iter().find(|j| j.metadata.name == Some(names(&[5])[0].clone()));
+    assert!(ev.contains(&(
+        "SuccessfulDelete".into(),
+        format!("Deleted job hello-{}", M0 + 1)
+    )));
+    assert!(ev.contains(&(
+        "SuccessfulDelete".into(),
+        format!("Deleted job hello-{}", M0 + 2)
+    )));
+    let fifth = jobs(&c)
+        .into_iter()
+        .find(|j| j.metadata.name == Some(names(&[5])[0].clone()));
     let completed = fifth.and_then(|j| j.status).and_then(|s| s.completion_time);
     assert!(completed.is_some());
-    assert_eq!(cronjob(&c).status.unwrap_or_default().last_successful_time, completed);
+    assert_eq!(
+        cronjob(&c).status.unwrap_or_default().last_successful_time,
+        completed
+    );
 }
 
 #[test]
@@ -187,7 +214,8 @@ fn forbid_skips_while_a_job_is_active() {
     assert_eq!(job_names(&c), names(&[1]));
     assert!(events(&c).contains(&(
         "JobAlreadyActive".into(),
-        "Not starting job because prior execution is running and concurrency policy is Forbid".into()
+        "Not starting job because prior execution is running and concurrency policy is Forbid"
+            .into()
     )));
     // Once it finishes, the most recent missed time (03:00) starts at once, late.
     complete(&mut c, &names(&[1])[0]);
@@ -206,7 +234,10 @@ fn replace_deletes_the_running_job() {
     c.advance_ms(60_000);
     assert_eq!(job_names(&c), names(&[2]));
     assert_eq!(active(&c), names(&[2]));
-    assert!(events(&c).contains(&("SuccessfulDelete".into(), format!("Deleted job hello-{}", M0 + 1))));
+    assert!(events(&c).contains(&(
+        "SuccessfulDelete".into(),
+        format!("Deleted job hello-{}", M0 + 1)
+    )));
 }
 
 #[test]
@@ -215,11 +246,20 @@ fn suspend_and_starting_deadline() {
     // late unless it is older than startingDeadlineSeconds. More than 100 missed times
     // warn with TooManyMissedTimes.
     let mut c = Cluster::builder().build();
-    apply(&mut c, &cronjob_yaml("  suspend: true\n  startingDeadlineSeconds: 20\n"));
+    apply(
+        &mut c,
+        &cronjob_yaml("  suspend: true\n  startingDeadlineSeconds: 20\n"),
+    );
     c.advance_ms(150_000);
     assert!(jobs(&c).is_empty());
-    apply(&mut c, &cronjob_yaml("  suspend: false\n  startingDeadlineSeconds: 20\n"));
-    assert!(jobs(&c).is_empty(), "02:00 is 30 s ago, beyond the 20 s deadline");
+    apply(
+        &mut c,
+        &cronjob_yaml("  suspend: false\n  startingDeadlineSeconds: 20\n"),
+    );
+    assert!(
+        jobs(&c).is_empty(),
+        "02:00 is 30 s ago, beyond the 20 s deadline"
+    );
     c.advance_ms(30_100);
     assert_eq!(job_names(&c), names(&[3]));
     // Without a deadline, a resume starts the most recent missed time at once.
@@ -248,5 +288,9 @@ fn time_zone_schedules_in_local_time() {
         annotations["batch.kubernetes.io/cronjob-scheduled-timestamp"],
         "2025-01-02T09:00:00+09:00"
     );
-    assert_eq!(js[0].metadata.name.as_deref(), Some(format!("hello-{}", M0 + 24 * 60).as_str()));
+    assert_eq!(
+        js[0].metadata.name.as_deref(),
+        Some(format!("hello-{}", M0 + 24 * 60).as_str())
+    );
 }
+

@@ -6,14 +6,14 @@ use std::rc::Rc;
 
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 
+use super::cleanup::{cleanup_finished_jobs, delete_job};
 use super::schedule::Schedule;
-use super::zone::Zone;
 use super::utils::{
-    job_from_template, job_name, most_recent_schedule_time, next_schedule_delay_ms,
-    sort_by_start_time, Missed,
+    job_from_template, job_name, most_recent_schedule_time, next_schedule_delay_ms, Missed,
 };
+use super::zone::Zone;
 use super::NAME;
-use crate::apiserver::{ApiError, DeleteOptions, ListOptions, Propagation, Subresource};
+use crate::apiserver::{ApiError, ListOptions, Subresource};
 use crate::client::events::{object_reference, record_event, EventType};
 use crate::controllers::job::namespace_terminating;
 use crate::controllers::{Action, ObjectRef, ReconcileCtx, ReconcileError};
@@ -21,13 +21,19 @@ use crate::model::{Kind, Object};
 use crate::sim::SimTime;
 
 /// Records an event about the CronJob; a failure to record is not the sync's failure.
-fn event(rc: &mut ReconcileCtx, cj: &CronJob, kind: EventType, reason: &str, message: &str) {
+pub(super) fn event(
+    rc: &mut ReconcileCtx,
+    cj: &CronJob,
+    kind: EventType,
+    reason: &str,
+    message: &str,
+) {
     let mut ctx = crate::apiserver::Ctx::new(rc.now, rc.rng, rc.meta.clone());
     let obj = Object::CronJob(cj.clone());
     let _ = record_event(rc.api, &mut ctx, &obj, kind, reason, message, NAME, None);
 }
 
-fn job_of(o: &Object) -> Option<&Job> {
+pub(super) fn job_of(o: &Object) -> Option<&Job> {
     match o {
         Object::Job(j) => Some(j),
         _ => None,
@@ -48,7 +54,7 @@ pub(crate) fn finished_condition(job: &Job) -> Option<&'static str> {
         })
 }
 
-fn uid(o: &Object) -> String {
+pub(super) fn uid(o: &Object) -> String {
     o.meta().uid.clone().unwrap_or_default()
 }
 
@@ -59,7 +65,7 @@ fn in_active_list(cj: &CronJob, uid: &str) -> bool {
         .is_some_and(|a| a.iter().any(|r| r.uid.as_deref() == Some(uid)))
 }
 
-fn delete_from_active_list(cj: &mut CronJob, uid: &str) {
+pub(super) fn delete_from_active_list(cj: &mut CronJob, uid: &str) {
     if let Some(active) = cj.status.as_mut().and_then(|s| s.active.as_mut()) {
         active.retain(|r| r.uid.as_deref() != Some(uid));
     }
@@ -134,7 +140,11 @@ fn sync_cron_job(
                         cj,
                         EventType::Normal,
                         "SawCompletedJob",
-                        &format!("Saw completed job: {}, condition: {}", obj.name(), condition),
+                        &format!(
+                            "Saw completed job: {}, condition: {}",
+                            obj.name(),
+                            condition
+                        ),
                     );
                     update = true;
                 }
@@ -185,7 +195,10 @@ fn sync_cron_job(
     let spec = cj.spec.clone().unwrap_or_default();
     if let Some(tz) = &spec.time_zone {
         if let Err(e) = Zone::load(tz) {
-            let message = format!("invalid timeZone: {}: {e}", crate::apiserver::errors::quoted(tz));
+            let message = format!(
+                "invalid timeZone: {}: {e}",
+                crate::apiserver::errors::quoted(tz)
+            );
             event(rc, cj, EventType::Warning, "UnknownTimeZone", &message);
             return Ok((None, update));
         }
@@ -266,7 +279,13 @@ fn sync_cron_job(
             let job = match rc.api.get(Kind::Job, &ns, &job_name) {
                 Ok(j) => j,
                 Err(e) => {
-                    event(rc, cj, EventType::Warning, "FailedGet", &format!("Get job: {e}"));
+                    event(
+                        rc,
+                        cj,
+                        EventType::Warning,
+                        "FailedGet",
+                        &format!("Get job: {e}"),
+                    );
                     return Err(e.into());
                 }
             };
@@ -287,10 +306,15 @@ fn sync_cron_job(
         }
         Err(ApiError::AlreadyExists { .. }) => {
             // Created earlier by us (the status update was lost) or by someone else.
-            let existing = rc.api.get(Kind::Job, cj.metadata.namespace.as_deref().unwrap_or(""), &name)?;
-            let ours = existing.meta().owner_references.iter().flatten().any(|r| {
-                r.controller == Some(true) && Some(&r.uid) == cj.metadata.uid.as_ref()
-            });
+            let existing = rc.api.get(
+                Kind::Job,
+                cj.metadata.namespace.as_deref().unwrap_or(""),
+                &name,
+            )?;
+            let ours =
+                existing.meta().owner_references.iter().flatten().any(|r| {
+                    r.controller == Some(true) && Some(&r.uid) == cj.metadata.uid.as_ref()
+                });
             if !ours || in_active_list(cj, &uid(&existing)) {
                 return Ok((None, update));
             }
@@ -298,7 +322,13 @@ fn sync_cron_job(
         }
         Err(e) if namespace_terminating(&e) => return Err(e.into()),
         Err(e) => {
-            event(rc, cj, EventType::Warning, "FailedCreate", &format!("Error creating job: {e}"));
+            event(
+                rc,
+                cj,
+                EventType::Warning,
+                "FailedCreate",
+                &format!("Error creating job: {e}"),
+            );
             return Err(e.into());
         }
     };
@@ -351,65 +381,4 @@ fn format_schedule(rc: &mut ReconcileCtx, cj: &CronJob) -> String {
         Some(tz) if Zone::load(tz).is_ok() => format!("TZ={tz} {}", spec.schedule),
         _ => spec.schedule,
     }
-}
-
-/// `cleanupFinishedJobs`: deletes the oldest finished Jobs beyond the history limits.
-/// Returns whether the status changed.
-fn cleanup_finished_jobs(rc: &mut ReconcileCtx, cj: &mut CronJob, jobs: &[Rc<Object>]) -> bool {
-    let spec = cj.spec.clone().unwrap_or_default();
-    if spec.failed_jobs_history_limit.is_none() && spec.successful_jobs_history_limit.is_none() {
-        return false;
-    }
-    let mut succeeded = Vec::new();
-    let mut failed = Vec::new();
-    for j in jobs {
-        match job_of(j).and_then(finished_condition) {
-            Some("Complete") => succeeded.push(j.clone()),
-            Some(_) => failed.push(j.clone()),
-            None => {}
-        }
-    }
-    let mut update = false;
-    if let Some(limit) = spec.successful_jobs_history_limit {
-        update |= remove_oldest_jobs(rc, cj, &mut succeeded, limit);
-    }
-    if let Some(limit) = spec.failed_jobs_history_limit {
-        update |= remove_oldest_jobs(rc, cj, &mut failed, limit);
-    }
-    update
-}
-
-fn remove_oldest_jobs(
-    rc: &mut ReconcileCtx,
-    cj: &mut CronJob,
-    jobs: &mut [Rc<Object>],
-    max: i32,
-) -> bool {
-    let to_delete = jobs.len() as i64 - i64::from(max);
-    if to_delete <= 0 {
-        return false;
-    }
-    sort_by_start_time(jobs);
-    let mut update = false;
-    for job in jobs.iter().take(to_delete as usize) {
-        update |= delete_job(rc, cj, job);
-    }
-    update
-}
-
-/// `deleteJob`: deletes a Job (its pods follow through the garbage collector, background
-/// propagation) and drops it from the active list.
-fn delete_job(rc: &mut ReconcileCtx, cj: &mut CronJob, job: &Object) -> bool {
-    let opts = DeleteOptions {
-        propagation: Some(Propagation::Background),
-        ..Default::default()
-    };
-    if let Err(e) = rc.delete(Kind::Job, job.namespace(), job.name(), &opts) {
-        event(rc, cj, EventType::Warning, "FailedDelete", &format!("Deleted job: {e}"));
-        return false;
-    }
-    delete_from_active_list(cj, &uid(job));
-    let message = format!("Deleted job {}", job.name());
-    event(rc, cj, EventType::Normal, "SuccessfulDelete", &message);
-    true
 }

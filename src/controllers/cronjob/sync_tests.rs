@@ -104,7 +104,9 @@ fn run(r: &Row) {
         },
         ..Default::default()
     };
-    let ok = api.create(&mut ctx_at(&mut rng, created), Object::Namespace(ns)).is_ok();
+    let ok = api
+        .create(&mut ctx_at(&mut rng, created), Object::Namespace(ns))
+        .is_ok();
     assert!(ok, "{}: namespace", r.name);
     let cj = api.create(&mut ctx_at(&mut rng, created), Object::CronJob(manifest(r)));
     let Ok(Object::CronJob(mut cj)) = cj.as_deref().cloned() else {
@@ -114,9 +116,13 @@ fn run(r: &Row) {
         let prior = TOP.plus_ms(-HOUR);
         let job = job_from_template(&cj, prior).unwrap_or_default();
         let job = api.create(&mut ctx_at(&mut rng, prior), Object::Job(job));
-        let Ok(job) = job else { panic!("{}: {job:?}", r.name) };
+        let Ok(job) = job else {
+            panic!("{}: {job:?}", r.name)
+        };
         if r.before == Before::Done {
-            let Object::Job(mut j) = (*job).clone() else { return };
+            let Object::Job(mut j) = (*job).clone() else {
+                return;
+            };
             j.status = Some(JobStatus {
                 start_time: Some(prior.to_k8s_time()),
                 completion_time: Some(prior.plus_ms(MIN).to_k8s_time()),
@@ -127,13 +133,21 @@ fn run(r: &Row) {
                 }]),
                 ..Default::default()
             });
-            let updated = api.update(&mut ctx_at(&mut rng, prior), Object::Job(j), Subresource::Status);
+            let updated = api.update(
+                &mut ctx_at(&mut rng, prior),
+                Object::Job(j),
+                Subresource::Status,
+            );
             assert!(updated.is_ok(), "{}: {updated:?}", r.name);
         }
         let status = cj.status.get_or_insert_with(Default::default);
         status.last_schedule_time = Some(prior.to_k8s_time());
         status.active = Some(vec![object_reference(&job)]);
-        let stored = api.update(&mut ctx_at(&mut rng, prior), Object::CronJob(cj), Subresource::Status);
+        let stored = api.update(
+            &mut ctx_at(&mut rng, prior),
+            Object::CronJob(cj),
+            Subresource::Status,
+        );
         assert!(stored.is_ok(), "{}: {stored:?}", r.name);
     }
     let before_rv = api.revision();
@@ -151,15 +165,30 @@ fn run(r: &Row) {
     };
     let action = super::sync::sync(&key, &mut rc);
     let jobs_after = names(&api);
-    let created = jobs_after.iter().filter(|j| !jobs_before.contains(j)).count();
-    let deleted = jobs_before.iter().filter(|j| !jobs_after.contains(j)).count();
+    let created = jobs_after
+        .iter()
+        .filter(|j| !jobs_before.contains(j))
+        .count();
+    let deleted = jobs_before
+        .iter()
+        .filter(|j| !jobs_after.contains(j))
+        .count();
     assert_eq!(created > 0, r.create, "{}: create", r.name);
     assert_eq!(deleted > 0, r.delete, "{}: delete", r.name);
-    let Some(Object::CronJob(after)) = api.try_get(Kind::CronJob, NS, "mycronjob").as_deref().cloned() else {
+    let Some(Object::CronJob(after)) = api
+        .try_get(Kind::CronJob, NS, "mycronjob")
+        .as_deref()
+        .cloned()
+    else {
         panic!("{}: cronjob gone", r.name)
     };
     let status = after.status.clone().unwrap_or_default();
-    assert_eq!(status.active.unwrap_or_default().len(), r.active, "{}: active", r.name);
+    assert_eq!(
+        status.active.unwrap_or_default().len(),
+        r.active,
+        "{}: active",
+        r.name
+    );
     let warnings = api
         .list(Kind::Event, Some(NS), &ListOptions::default())
         .unwrap_or_default()
@@ -174,7 +203,11 @@ fn run(r: &Row) {
     };
     assert_eq!(requeue, r.requeue, "{}: requeue", r.name);
     let status_written = cj_status_changed(&api, before_rv);
-    assert_eq!(status_written, r.update_status, "{}: status written", r.name);
+    assert_eq!(
+        status_written, r.update_status,
+        "{}: status written",
+        r.name
+    );
 }
 
 fn names(api: &ApiServer) -> Vec<String> {
@@ -201,31 +234,56 @@ fn controller_v2_sync_cron_job_rows() {
     for policy in ["Allow", "Forbid", "Replace"] {
         rows.push(Row {
             requeue: Some(MIN + DELTA),
-            ..row("never ran, not time", policy, Before::Never, just_before_the_hour)
+            ..row(
+                "never ran, not time",
+                policy,
+                Before::Never,
+                just_before_the_hour,
+            )
         });
         rows.push(Row {
             create: true,
             active: 1,
             requeue: Some(HOUR - MIN + DELTA),
             update_status: true,
-            ..row("never ran, is time", policy, Before::Never, just_after_the_hour)
+            ..row(
+                "never ran, is time",
+                policy,
+                Before::Never,
+                just_after_the_hour,
+            )
         });
         rows.push(Row {
             requeue: Some(MIN + DELTA),
             update_status: true,
-            ..row("prev ran but done, not time", policy, Before::Done, just_before_the_hour)
+            ..row(
+                "prev ran but done, not time",
+                policy,
+                Before::Done,
+                just_before_the_hour,
+            )
         });
         rows.push(Row {
             create: true,
             active: 1,
             requeue: Some(HOUR - MIN + DELTA),
             update_status: true,
-            ..row("prev ran but done, is time", policy, Before::Done, just_after_the_hour)
+            ..row(
+                "prev ran but done, is time",
+                policy,
+                Before::Done,
+                just_after_the_hour,
+            )
         });
         rows.push(Row {
             active: 1,
             requeue: Some(MIN + DELTA),
-            ..row("still active, not time", policy, Before::Active, just_before_the_hour)
+            ..row(
+                "still active, not time",
+                policy,
+                Before::Active,
+                just_before_the_hour,
+            )
         });
     }
     rows.push(Row {
@@ -233,12 +291,22 @@ fn controller_v2_sync_cron_job_rows() {
         active: 2,
         requeue: Some(HOUR - MIN + DELTA),
         update_status: true,
-        ..row("still active, is time, A", "Allow", Before::Active, just_after_the_hour)
+        ..row(
+            "still active, is time, A",
+            "Allow",
+            Before::Active,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         active: 1,
         requeue: Some(HOUR - MIN + DELTA),
-        ..row("still active, is time, F", "Forbid", Before::Active, just_after_the_hour)
+        ..row(
+            "still active, is time, F",
+            "Forbid",
+            Before::Active,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         create: true,
@@ -246,12 +314,22 @@ fn controller_v2_sync_cron_job_rows() {
         active: 1,
         requeue: Some(HOUR - MIN + DELTA),
         update_status: true,
-        ..row("still active, is time, R", "Replace", Before::Active, just_after_the_hour)
+        ..row(
+            "still active, is time, R",
+            "Replace",
+            Before::Active,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         requeue: Some(MIN + DELTA),
         zone: Some("America/New_York"),
-        ..row("never ran, not time in zone", "Allow", Before::Never, just_before_the_hour)
+        ..row(
+            "never ran, not time in zone",
+            "Allow",
+            Before::Never,
+            just_before_the_hour,
+        )
     });
     rows.push(Row {
         create: true,
@@ -259,16 +337,31 @@ fn controller_v2_sync_cron_job_rows() {
         requeue: Some(HOUR - MIN + DELTA),
         update_status: true,
         zone: Some("America/New_York"),
-        ..row("never ran, is time in zone", "Allow", Before::Never, just_after_the_hour)
+        ..row(
+            "never ran, is time in zone",
+            "Allow",
+            Before::Never,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         suspend: true,
-        ..row("never ran, is time, suspended", "Allow", Before::Never, just_after_the_hour)
+        ..row(
+            "never ran, is time, suspended",
+            "Allow",
+            Before::Never,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         deadline: Some(10),
         requeue: Some(HOUR - MIN - 11 * MIN + DELTA),
-        ..row("never ran, is time, past deadline", "Allow", Before::Never, just_after_the_hour.plus_ms(11 * MIN))
+        ..row(
+            "never ran, is time, past deadline",
+            "Allow",
+            Before::Never,
+            just_after_the_hour.plus_ms(11 * MIN),
+        )
     });
     rows.push(Row {
         deadline: Some(1_000_000),
@@ -276,7 +369,12 @@ fn controller_v2_sync_cron_job_rows() {
         active: 1,
         requeue: Some(HOUR - MIN + DELTA),
         update_status: true,
-        ..row("never ran, is time, not past deadline", "Allow", Before::Never, just_after_the_hour)
+        ..row(
+            "never ran, is time, not past deadline",
+            "Allow",
+            Before::Never,
+            just_after_the_hour,
+        )
     });
     rows.push(Row {
         deadline: Some(10),
@@ -284,7 +382,12 @@ fn controller_v2_sync_cron_job_rows() {
         active: 1,
         requeue: Some(HOUR + DELTA),
         update_status: true,
-        ..row("prev ran but done, long overdue, past short deadline", "Allow", Before::Done, week_after)
+        ..row(
+            "prev ran but done, long overdue, past short deadline",
+            "Allow",
+            Before::Done,
+            week_after,
+        )
     });
     rows.push(Row {
         deadline: Some(2 * 3600),
@@ -292,7 +395,12 @@ fn controller_v2_sync_cron_job_rows() {
         active: 1,
         requeue: Some(HOUR + DELTA),
         update_status: true,
-        ..row("prev ran but done, long overdue, not past medium deadline", "Allow", Before::Done, week_after)
+        ..row(
+            "prev ran but done, long overdue, not past medium deadline",
+            "Allow",
+            Before::Done,
+            week_after,
+        )
     });
     rows.push(Row {
         create: true,
@@ -300,7 +408,12 @@ fn controller_v2_sync_cron_job_rows() {
         warnings: 1,
         requeue: Some(HOUR + DELTA),
         update_status: true,
-        ..row("prev ran but done, long overdue, no deadline", "Allow", Before::Done, week_after)
+        ..row(
+            "prev ran but done, long overdue, no deadline",
+            "Allow",
+            Before::Done,
+            week_after,
+        )
     });
     for r in &rows {
         run(r);

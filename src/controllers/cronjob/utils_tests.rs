@@ -51,35 +51,130 @@ fn recent(c: &CronJob, now: SimTime, include_deadline: bool) -> Result<MostRecen
 #[test]
 fn most_recent_schedule_time_cases() {
     let half_past = TOP.plus_ms(30 * MIN);
-    let cases: Vec<(&str, CronJob, bool, SimTime, SimTime, Option<SimTime>, Missed)> = vec![
-        ("now before next schedule", cj("0 * * * *", TOP, None, None), false,
-            TOP.plus_secs(30), TOP, None, Missed::None),
-        ("now just after next schedule", cj("0 * * * *", TOP, None, None), false,
-            TOP.plus_ms(61 * MIN), TOP, Some(TOP.plus_ms(60 * MIN)), Missed::None),
-        ("missed 5 schedules", cj("0 * * * *", TOP.plus_secs(10), None, None), false,
-            TOP.plus_ms(301 * MIN), TOP.plus_secs(10), Some(TOP.plus_ms(300 * MIN)), Missed::Few),
-        ("complex schedule", cj("30 6-16/4 * * 1-5", TOP, Some(half_past), None), false,
-            TOP.plus_ms(24 * HOUR + 31 * MIN), half_past, Some(TOP.plus_ms(24 * HOUR + 30 * MIN)), Missed::Few),
-        ("another complex schedule", cj("30 10,11,12 * * 1-5", TOP, Some(half_past), None), false,
-            TOP.plus_ms(30 * HOUR + 30 * MIN), half_past, None, Missed::Few),
-        ("complex schedule with longer diff between executions",
-            cj("30 6-16/4 * * 1-5", TOP, Some(half_past), None), false,
-            TOP.plus_ms(96 * HOUR + 31 * MIN), half_past, Some(TOP.plus_ms(96 * HOUR + 30 * MIN)), Missed::Few),
-        ("complex schedule with shorter diff between executions",
-            cj("30 6-16/4 * * 1-5", TOP, None, None), false,
-            TOP.plus_ms(24 * HOUR + 31 * MIN), TOP, Some(TOP.plus_ms(24 * HOUR + 30 * MIN)), Missed::Few),
-        ("@every schedule", cj("@every 1h", TOP.plus_ms(-59 * MIN), Some(TOP.plus_ms(MIN)), Some(10)), false,
-            TOP.plus_ms(7 * 24 * HOUR), TOP.plus_ms(MIN), Some(TOP.plus_ms(6 * 24 * HOUR + 23 * HOUR + MIN)), Missed::Many),
-        ("earliestTime being CreationTimestamp and LastScheduleTime", cj("0 * * * *", TOP, Some(TOP), None), false,
-            TOP.plus_secs(30), TOP, None, Missed::None),
-        ("earliestTime being LastScheduleTime", cj("*/5 * * * *", TOP, Some(half_past), None), false,
-            TOP.plus_ms(31 * MIN), half_past, None, Missed::None),
-        ("earliestTime being LastScheduleTime (within StartingDeadlineSeconds)",
-            cj("*/5 * * * *", TOP, Some(half_past), Some(60)), false,
-            TOP.plus_ms(31 * MIN), half_past, None, Missed::None),
-        ("earliestTime being LastScheduleTime (outside StartingDeadlineSeconds)",
-            cj("*/5 * * * *", TOP, Some(half_past), Some(60)), true,
-            TOP.plus_ms(32 * MIN), TOP.plus_ms(31 * MIN), None, Missed::None),
+    // (name, cronjob, include the deadline, now, earliest, most recent, missed)
+    type Case = (
+        &'static str,
+        CronJob,
+        bool,
+        SimTime,
+        SimTime,
+        Option<SimTime>,
+        Missed,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "now before next schedule",
+            cj("0 * * * *", TOP, None, None),
+            false,
+            TOP.plus_secs(30),
+            TOP,
+            None,
+            Missed::None,
+        ),
+        (
+            "now just after next schedule",
+            cj("0 * * * *", TOP, None, None),
+            false,
+            TOP.plus_ms(61 * MIN),
+            TOP,
+            Some(TOP.plus_ms(60 * MIN)),
+            Missed::None,
+        ),
+        (
+            "missed 5 schedules",
+            cj("0 * * * *", TOP.plus_secs(10), None, None),
+            false,
+            TOP.plus_ms(301 * MIN),
+            TOP.plus_secs(10),
+            Some(TOP.plus_ms(300 * MIN)),
+            Missed::Few,
+        ),
+        (
+            "complex schedule",
+            cj("30 6-16/4 * * 1-5", TOP, Some(half_past), None),
+            false,
+            TOP.plus_ms(24 * HOUR + 31 * MIN),
+            half_past,
+            Some(TOP.plus_ms(24 * HOUR + 30 * MIN)),
+            Missed::Few,
+        ),
+        (
+            "another complex schedule",
+            cj("30 10,11,12 * * 1-5", TOP, Some(half_past), None),
+            false,
+            TOP.plus_ms(30 * HOUR + 30 * MIN),
+            half_past,
+            None,
+            Missed::Few,
+        ),
+        (
+            "complex schedule with longer diff between executions",
+            cj("30 6-16/4 * * 1-5", TOP, Some(half_past), None),
+            false,
+            TOP.plus_ms(96 * HOUR + 31 * MIN),
+            half_past,
+            Some(TOP.plus_ms(96 * HOUR + 30 * MIN)),
+            Missed::Few,
+        ),
+        (
+            "complex schedule with shorter diff between executions",
+            cj("30 6-16/4 * * 1-5", TOP, None, None),
+            false,
+            TOP.plus_ms(24 * HOUR + 31 * MIN),
+            TOP,
+            Some(TOP.plus_ms(24 * HOUR + 30 * MIN)),
+            Missed::Few,
+        ),
+        (
+            "@every schedule",
+            cj(
+                "@every 1h",
+                TOP.plus_ms(-59 * MIN),
+                Some(TOP.plus_ms(MIN)),
+                Some(10),
+            ),
+            false,
+            TOP.plus_ms(7 * 24 * HOUR),
+            TOP.plus_ms(MIN),
+            Some(TOP.plus_ms(6 * 24 * HOUR + 23 * HOUR + MIN)),
+            Missed::Many,
+        ),
+        (
+            "earliestTime being CreationTimestamp and LastScheduleTime",
+            cj("0 * * * *", TOP, Some(TOP), None),
+            false,
+            TOP.plus_secs(30),
+            TOP,
+            None,
+            Missed::None,
+        ),
+        (
+            "earliestTime being LastScheduleTime",
+            cj("*/5 * * * *", TOP, Some(half_past), None),
+            false,
+            TOP.plus_ms(31 * MIN),
+            half_past,
+            None,
+            Missed::None,
+        ),
+        (
+            "earliestTime being LastScheduleTime (within StartingDeadlineSeconds)",
+            cj("*/5 * * * *", TOP, Some(half_past), Some(60)),
+            false,
+            TOP.plus_ms(31 * MIN),
+            half_past,
+            None,
+            Missed::None,
+        ),
+        (
+            "earliestTime being LastScheduleTime (outside StartingDeadlineSeconds)",
+            cj("*/5 * * * *", TOP, Some(half_past), Some(60)),
+            true,
+            TOP.plus_ms(32 * MIN),
+            TOP.plus_ms(31 * MIN),
+            None,
+            Missed::None,
+        ),
     ];
     for (name, c, include, now, earliest, want_recent, missed) in cases {
         let got = recent(&c, now, include).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -89,25 +184,53 @@ fn most_recent_schedule_time_cases() {
     }
     // "rogue cronjob": 31 February parses but never fires.
     let rogue = cj("59 23 31 2 *", TOP.plus_secs(10), None, None);
-    assert_eq!(recent(&rogue, TOP.plus_ms(HOUR), false), Err(TOO_CLOSE.to_string()));
+    assert_eq!(
+        recent(&rogue, TOP.plus_ms(HOUR), false),
+        Err(TOO_CLOSE.to_string())
+    );
 }
 
 #[test]
 fn next_schedule_delay_cases() {
     // TestNextScheduleTimeDuration: always 100 ms after the next activation.
     let cases = [
-        ("complex schedule skipping weekend", cj("30 6-16/4 * * 1-5", TOP, Some(TOP.plus_ms(30 * MIN)), None),
-            TOP.plus_ms(24 * HOUR + 31 * MIN), 3 * HOUR + 59 * MIN),
-        ("another complex schedule skipping weekend", cj("30 10,11,12 * * 1-5", TOP, Some(TOP.plus_ms(30 * MIN)), None),
-            TOP.plus_ms(30 * HOUR + 30 * MIN), 66 * HOUR),
-        ("once a week cronjob, missed two runs", cj("0 12 * * 4", TOP, Some(TOP.plus_ms(2 * HOUR)), None),
-            TOP.plus_ms(19 * 24 * HOUR + HOUR + 30 * MIN), 48 * HOUR + 30 * MIN),
-        ("no previous run of a cronjob", cj("0 12 * * 5", TOP, None, None),
-            TOP.plus_ms(6 * HOUR), 20 * HOUR),
+        (
+            "complex schedule skipping weekend",
+            cj("30 6-16/4 * * 1-5", TOP, Some(TOP.plus_ms(30 * MIN)), None),
+            TOP.plus_ms(24 * HOUR + 31 * MIN),
+            3 * HOUR + 59 * MIN,
+        ),
+        (
+            "another complex schedule skipping weekend",
+            cj(
+                "30 10,11,12 * * 1-5",
+                TOP,
+                Some(TOP.plus_ms(30 * MIN)),
+                None,
+            ),
+            TOP.plus_ms(30 * HOUR + 30 * MIN),
+            66 * HOUR,
+        ),
+        (
+            "once a week cronjob, missed two runs",
+            cj("0 12 * * 4", TOP, Some(TOP.plus_ms(2 * HOUR)), None),
+            TOP.plus_ms(19 * 24 * HOUR + HOUR + 30 * MIN),
+            48 * HOUR + 30 * MIN,
+        ),
+        (
+            "no previous run of a cronjob",
+            cj("0 12 * * 5", TOP, None, None),
+            TOP.plus_ms(6 * HOUR),
+            20 * HOUR,
+        ),
     ];
     for (name, c, now, want) in cases {
         let s = sched(&c.spec.clone().unwrap_or_default().schedule);
-        assert_eq!(next_schedule_delay_ms(&c, now, &s), want + NEXT_SCHEDULE_DELTA_MS, "{name}");
+        assert_eq!(
+            next_schedule_delay_ms(&c, now, &s),
+            want + NEXT_SCHEDULE_DELTA_MS,
+            "{name}"
+        );
     }
 }
 
@@ -116,25 +239,77 @@ fn next_schedule_time_cases() {
     // TestNextScheduleTime, hourly "0 * * * ?": T1 = top of the hour, T2 = an hour later.
     let t1 = TOP;
     let t2 = TOP.plus_ms(HOUR);
-    let due = |c: &CronJob, now: SimTime| recent(c, now, true).map(|r| r.recent.filter(|t| *t <= now));
+    let due =
+        |c: &CronJob, now: SimTime| recent(c, now, true).map(|r| r.recent.filter(|t| *t <= now));
     // 1: created before T1, now before T1: nothing.
-    assert_eq!(due(&cj("0 * * * ?", t1.plus_ms(-10 * MIN), None, None), t1.plus_ms(-7 * MIN)), Ok(None));
+    assert_eq!(
+        due(
+            &cj("0 * * * ?", t1.plus_ms(-10 * MIN), None, None),
+            t1.plus_ms(-7 * MIN)
+        ),
+        Ok(None)
+    );
     // 2: now just after T1: T1.
-    assert_eq!(due(&cj("0 * * * ?", t1.plus_ms(-10 * MIN), None, None), t1.plus_secs(2)), Ok(Some(t1)));
+    assert_eq!(
+        due(
+            &cj("0 * * * ?", t1.plus_ms(-10 * MIN), None, None),
+            t1.plus_secs(2)
+        ),
+        Ok(Some(t1))
+    );
     // 3: T1 already scheduled: nothing.
-    assert_eq!(due(&cj("0 * * * ?", t1.plus_ms(-10 * MIN), Some(t1), None), t1.plus_ms(2 * MIN)), Ok(None));
+    assert_eq!(
+        due(
+            &cj("0 * * * ?", t1.plus_ms(-10 * MIN), Some(t1), None),
+            t1.plus_ms(2 * MIN)
+        ),
+        Ok(None)
+    );
     // 4: T1 scheduled, now after T2: T2.
-    assert_eq!(due(&cj("0 * * * ?", t1.plus_ms(-10 * MIN), Some(t1), None), t2.plus_ms(5 * MIN)), Ok(Some(t2)));
+    assert_eq!(
+        due(
+            &cj("0 * * * ?", t1.plus_ms(-10 * MIN), Some(t1), None),
+            t2.plus_ms(5 * MIN)
+        ),
+        Ok(Some(t2))
+    );
     // 5: two starts missed: the most recent, T2.
     assert_eq!(
-        due(&cj("0 * * * ?", t1.plus_ms(-2 * HOUR), Some(t1.plus_ms(-HOUR)), None), t2.plus_ms(5 * MIN)),
+        due(
+            &cj(
+                "0 * * * ?",
+                t1.plus_ms(-2 * HOUR),
+                Some(t1.plus_ms(-HOUR)),
+                None
+            ),
+            t2.plus_ms(5 * MIN)
+        ),
         Ok(Some(t2))
     );
     // 6 and 7: far behind, with and without a short deadline: still a start time.
     let far = t2.plus_ms(10 * 24 * HOUR);
-    assert!(matches!(due(&cj("0 * * * ?", t1.plus_ms(-2 * HOUR), Some(t1.plus_ms(-HOUR)), None), far), Ok(Some(_))));
     assert!(matches!(
-        due(&cj("0 * * * ?", t1.plus_ms(-2 * HOUR), Some(t1.plus_ms(-HOUR)), Some(2 * 3600)), far),
+        due(
+            &cj(
+                "0 * * * ?",
+                t1.plus_ms(-2 * HOUR),
+                Some(t1.plus_ms(-HOUR)),
+                None
+            ),
+            far
+        ),
+        Ok(Some(_))
+    ));
+    assert!(matches!(
+        due(
+            &cj(
+                "0 * * * ?",
+                t1.plus_ms(-2 * HOUR),
+                Some(t1.plus_ms(-HOUR)),
+                Some(2 * 3600)
+            ),
+            far
+        ),
         Ok(Some(_))
     ));
     // 8: the rogue schedule's error comes through.
@@ -161,10 +336,18 @@ fn job_from_template_names_and_annotates() {
     assert_eq!(job.metadata.labels.clone().unwrap_or_default().len(), 1);
     let annotations = job.metadata.annotations.clone().unwrap_or_default();
     assert_eq!(annotations.len(), 2);
-    assert_eq!(annotations[SCHEDULED_TIMESTAMP_ANNOTATION], "2016-05-19T10:00:00Z");
+    assert_eq!(
+        annotations[SCHEDULED_TIMESTAMP_ANNOTATION],
+        "2016-05-19T10:00:00Z"
+    );
     let owner = &job.metadata.owner_references.clone().unwrap_or_default()[0];
     assert_eq!(
-        (owner.kind.as_str(), owner.name.as_str(), owner.uid.as_str(), owner.controller),
+        (
+            owner.kind.as_str(),
+            owner.name.as_str(),
+            owner.uid.as_str(),
+            owner.controller
+        ),
         ("CronJob", "mycronjob", "1a2b3c", Some(true))
     );
     if let Some(spec) = c.spec.as_mut() {
@@ -172,8 +355,14 @@ fn job_from_template_names_and_annotates() {
     }
     let job = job_from_template(&c, TOP).unwrap_or_default();
     let annotations = job.metadata.annotations.unwrap_or_default();
-    assert_eq!(annotations[SCHEDULED_TIMESTAMP_ANNOTATION], "2016-05-19T12:00:00+02:00");
-    assert_eq!(job_name("hello", SimTime(1_735_689_660_000)), "hello-28928161");
+    assert_eq!(
+        annotations[SCHEDULED_TIMESTAMP_ANNOTATION],
+        "2016-05-19T12:00:00+02:00"
+    );
+    assert_eq!(
+        job_name("hello", SimTime(1_735_689_660_000)),
+        "hello-28928161"
+    );
 }
 
 #[test]
@@ -198,8 +387,14 @@ fn jobs_sort_by_start_time_then_name() {
         (vec![job("b", None), job("a", None)], vec!["a", "b"]),
         (vec![job("a", None), job("b", Some(TOP))], vec!["b", "a"]),
         (vec![job("a", Some(TOP)), job("b", None)], vec!["a", "b"]),
-        (vec![job("b", Some(TOP)), job("a", Some(TOP))], vec!["a", "b"]),
-        (vec![job("a", Some(later)), job("b", Some(TOP))], vec!["b", "a"]),
+        (
+            vec![job("b", Some(TOP)), job("a", Some(TOP))],
+            vec!["a", "b"],
+        ),
+        (
+            vec![job("a", Some(later)), job("b", Some(TOP))],
+            vec!["b", "a"],
+        ),
     ];
     for (mut input, want) in cases {
         sort_by_start_time(&mut input);

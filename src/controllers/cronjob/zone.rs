@@ -102,7 +102,9 @@ impl TimeZone for Tz {
             return LocalResult::None;
         };
         match self.0.to_ambiguous_timestamp(civil).offset() {
-            AmbiguousOffset::Unambiguous { offset } => LocalResult::Single(self.offset(offset.seconds())),
+            AmbiguousOffset::Unambiguous { offset } => {
+                LocalResult::Single(self.offset(offset.seconds()))
+            }
             AmbiguousOffset::Gap { .. } => LocalResult::None,
             AmbiguousOffset::Fold { before, after } => {
                 LocalResult::Ambiguous(self.offset(before.seconds()), self.offset(after.seconds()))
@@ -134,14 +136,20 @@ mod tests {
         assert_eq!(Zone::load(""), Ok(Zone::Utc));
         assert_eq!(Zone::load("UTC"), Ok(Zone::Utc));
         assert!(matches!(Zone::load("Asia/Tokyo"), Ok(Zone::Named(_))));
-        assert_eq!(Zone::load("Mars/Olympus"), Err("unknown time zone Mars/Olympus".into()));
+        assert_eq!(
+            Zone::load("Mars/Olympus"),
+            Err("unknown time zone Mars/Olympus".into())
+        );
     }
 
     #[test]
     fn wall_clock_follows_daylight_saving() {
         let rome = Zone::load("Europe/Rome").unwrap_or(Zone::Utc);
         // 2025-01-01T00:00:00Z is 01:00 CET; 2025-07-01T00:00:00Z is 02:00 CEST.
-        assert_eq!(rome.at(SimTime::START).to_rfc3339(), "2025-01-01T01:00:00+01:00");
+        assert_eq!(
+            rome.at(SimTime::START).to_rfc3339(),
+            "2025-01-01T01:00:00+01:00"
+        );
         let july = SimTime(1_751_328_000_000);
         assert_eq!(rome.at(july).to_rfc3339(), "2025-07-01T02:00:00+02:00");
     }

@@ -161,14 +161,42 @@ mod tests {
     fn record_counts_failures_after_the_last_success() {
         // Upstream TestNewBackoffRecord (the cases without an earlier record).
         let at = |secs: i64| T0.plus_secs(secs);
-        let failed = |ms: &[i64]| ms.iter().map(|m| finished("Failed", at(*m))).collect::<Vec<_>>();
-        let ok = |ms: &[i64]| ms.iter().map(|m| finished("Succeeded", at(*m))).collect::<Vec<_>>();
-        let cases: [(&str, Vec<Pod>, Vec<Pod>, i32, Option<SimTime>); 7] = [
+        let failed = |ms: &[i64]| {
+            ms.iter()
+                .map(|m| finished("Failed", at(*m)))
+                .collect::<Vec<_>>()
+        };
+        let ok = |ms: &[i64]| {
+            ms.iter()
+                .map(|m| finished("Succeeded", at(*m)))
+                .collect::<Vec<_>>()
+        };
+        // (name, succeeded pods, failed pods, failures, last failure time)
+        type Case = (&'static str, Vec<Pod>, Vec<Pod>, i32, Option<SimTime>);
+        let cases: [Case; 7] = [
             ("one new failure", vec![], failed(&[0]), 1, Some(at(0))),
             ("two new failures", vec![], failed(&[0, -1]), 2, Some(at(0))),
-            ("two failures followed by success", ok(&[0]), failed(&[-2, -1]), 0, None),
-            ("two failures, one success and two more failures", ok(&[-2]), failed(&[0, -4, -3, -1]), 2, Some(at(0))),
-            ("success and failure at same timestamp", ok(&[0]), failed(&[0]), 0, None),
+            (
+                "two failures followed by success",
+                ok(&[0]),
+                failed(&[-2, -1]),
+                0,
+                None,
+            ),
+            (
+                "two failures, one success and two more failures",
+                ok(&[-2]),
+                failed(&[0, -4, -3, -1]),
+                2,
+                Some(at(0)),
+            ),
+            (
+                "success and failure at same timestamp",
+                ok(&[0]),
+                failed(&[0]),
+                0,
+                None,
+            ),
             ("no success/failure", vec![], vec![], 0, None),
             ("one success", ok(&[0]), vec![], 0, None),
         ];

@@ -16,6 +16,8 @@ use crate::model::{Kind, Object};
 use crate::sim::{Actor, WriteMeta};
 use crate::Cluster;
 
+mod failures;
+
 /// A Job manifest whose pods never get a node.
 pub(crate) fn job_yaml(name: &str, extra_spec: &str, pod_spec_extra: &str) -> String {
     let pod_spec_extra = if pod_spec_extra.contains("restartPolicy") {
@@ -42,7 +44,7 @@ EOF"
     )
 }
 
-fn apply(c: &mut Cluster, script: &str) {
+pub(crate) fn apply(c: &mut Cluster, script: &str) {
     let out = c.run_script(script);
     assert_eq!(out.exit_code, 0, "{out:?}");
 }
@@ -74,7 +76,7 @@ pub(crate) fn pods(c: &Cluster, job_name: &str) -> Vec<Pod> {
         .collect()
 }
 
-fn name(p: &Pod) -> String {
+pub(crate) fn name(p: &Pod) -> String {
     p.metadata.name.clone().unwrap_or_default()
 }
 
@@ -132,7 +134,11 @@ pub(crate) fn set_pod(c: &mut Cluster, pod: &str, exit: Option<i32>, restarts: i
         }]),
         ..Default::default()
     });
-    let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::by(Actor::Kubelet("test".into()), None));
+    let mut ctx = Ctx::new(
+        c.now,
+        &mut c.rng,
+        WriteMeta::by(Actor::Kubelet("test".into()), None),
+    );
     c.api
         .update(&mut ctx, Object::Pod(p), Subresource::Status)
         .expect("status update");
@@ -145,12 +151,16 @@ pub(crate) fn reap(c: &mut Cluster, pod: &str) {
         grace_period_seconds: Some(0),
         ..Default::default()
     };
-    let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::by(Actor::Kubelet("test".into()), None));
+    let mut ctx = Ctx::new(
+        c.now,
+        &mut c.rng,
+        WriteMeta::by(Actor::Kubelet("test".into()), None),
+    );
     let _ = c.api.delete(&mut ctx, Kind::Pod, "default", pod, &opts);
     c.settle();
 }
 
-fn conditions(j: &Job) -> Vec<(String, String, String)> {
+pub(crate) fn conditions(j: &Job) -> Vec<(String, String, String)> {
     j.status
         .as_ref()
         .and_then(|s| s.conditions.clone())
@@ -160,11 +170,11 @@ fn conditions(j: &Job) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn cond(type_: &str, reason: &str) -> (String, String, String) {
+pub(crate) fn cond(type_: &str, reason: &str) -> (String, String, String) {
     (type_.into(), "True".into(), reason.into())
 }
 
-fn events(c: &Cluster, object: &str) -> Vec<(String, String)> {
+pub(crate) fn events(c: &Cluster, object: &str) -> Vec<(String, String)> {
     c.api
         .list(Kind::Event, Some("default"), &ListOptions::default())
         .unwrap_or_default()
@@ -179,7 +189,7 @@ fn events(c: &Cluster, object: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn counts(j: &Job) -> (i32, i32, i32, Option<i32>) {
+pub(crate) fn counts(j: &Job) -> (i32, i32, i32, Option<i32>) {
     let s = j.status.clone().unwrap_or_default();
     (
         s.active.unwrap_or(0),
@@ -195,11 +205,18 @@ fn completions_3_parallelism_2_runs_to_complete() {
     // each pod counted once through uncountedTerminatedPods; SuccessCriteriaMet, then
     // Complete with reason CompletionsReached and a completionTime.
     let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  completions: 3\n  parallelism: 2\n", ""));
+    apply(
+        &mut c,
+        &job_yaml("pi", "  completions: 3\n  parallelism: 2\n", ""),
+    );
     let p = pods(&c, "pi");
     assert_eq!(p.len(), 2);
     for pod in &p {
-        assert!(name(pod).starts_with("pi-") && name(pod).len() == 8, "{}", name(pod));
+        assert!(
+            name(pod).starts_with("pi-") && name(pod).len() == 8,
+            "{}",
+            name(pod)
+        );
         let fin = pod.metadata.finalizers.clone().unwrap_or_default();
         assert_eq!(fin, vec!["batch.kubernetes.io/job-tracking".to_string()]);
         let labels = pod.metadata.labels.clone().unwrap_or_default();
@@ -217,7 +234,10 @@ fn completions_3_parallelism_2_runs_to_complete() {
     let j = job(&c, "pi");
     assert_eq!(counts(&j), (2, 0, 0, Some(0)));
     let status = j.status.clone().unwrap_or_default();
-    assert_eq!(status.start_time, Some(crate::sim::SimTime::START.to_k8s_time()));
+    assert_eq!(
+        status.start_time,
+        Some(crate::sim::SimTime::START.to_k8s_time())
+    );
     assert_eq!(status.terminating, Some(0));
     assert!(status.uncounted_terminated_pods.is_some());
     let created: Vec<_> = events(&c, "pi")
@@ -226,7 +246,10 @@ fn completions_3_parallelism_2_runs_to_complete() {
         .collect();
     let mut messages: Vec<String> = created.into_iter().map(|(_, m)| m).collect();
     messages.sort();
-    let want: Vec<String> = p.iter().map(|x| format!("Created pod: {}", name(x))).collect();
+    let want: Vec<String> = p
+        .iter()
+        .map(|x| format!("Created pod: {}", name(x)))
+        .collect();
     assert_eq!(messages, want);
 
     c.advance_ms(5_000);
@@ -238,7 +261,11 @@ fn completions_3_parallelism_2_runs_to_complete() {
     assert_eq!(counts(&job(&c, "pi")), (2, 1, 0, Some(0)));
     let now = pods(&c, "pi");
     assert_eq!(now.len(), 3);
-    let first = now.iter().find(|x| name(x) == name(&p[0])).cloned().unwrap_or_default();
+    let first = now
+        .iter()
+        .find(|x| name(x) == name(&p[0]))
+        .cloned()
+        .unwrap_or_default();
     assert!(first.metadata.finalizers.unwrap_or_default().is_empty());
     set_pod(&mut c, &name(&p[1]), Some(0), 0);
     // Two succeeded: one left to do, and one pod is already on it.
@@ -255,7 +282,10 @@ fn completions_3_parallelism_2_runs_to_complete() {
     assert_eq!(counts(&j), (0, 3, 0, Some(0)));
     assert_eq!(
         conditions(&j),
-        vec![cond("SuccessCriteriaMet", "CompletionsReached"), cond("Complete", "CompletionsReached")]
+        vec![
+            cond("SuccessCriteriaMet", "CompletionsReached"),
+            cond("Complete", "CompletionsReached")
+        ]
     );
     let status = j.status.clone().unwrap_or_default();
     assert_eq!(status.completion_time, Some(c.now.to_k8s_time()));
@@ -265,119 +295,6 @@ fn completions_3_parallelism_2_runs_to_complete() {
         out.stdout,
         "NAME   STATUS     COMPLETIONS   DURATION   AGE\npi     Complete   3/3           20s        20s\n"
     );
-}
-
-#[test]
-fn backoff_limit_1_fails_after_the_second_failure_with_back_off() {
-    // v1.32: failed pods are replaced after 10 s, then 20 s; failures beyond backoffLimit
-    // fail the Job with BackoffLimitExceeded (FailureTarget first, then Failed).
-    let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  backoffLimit: 1\n", "      restartPolicy: Never\n"));
-    let first = name(&pods(&c, "pi")[0]);
-    set_pod(&mut c, &first, Some(1), 0);
-    let j = job(&c, "pi");
-    assert_eq!(counts(&j), (0, 0, 1, Some(0)));
-    assert_eq!(pods(&c, "pi").len(), 1, "the replacement waits for the back-off");
-    c.advance_ms(9_000);
-    assert_eq!(pods(&c, "pi").len(), 1);
-    c.advance_ms(1_000);
-    assert_eq!(pods(&c, "pi").len(), 2, "replaced 10 s after the failure");
-    assert_eq!(counts(&job(&c, "pi")), (1, 0, 1, Some(0)));
-    let second = pods(&c, "pi")
-        .into_iter()
-        .map(|p| name(&p))
-        .find(|n| *n != first)
-        .unwrap_or_default();
-    set_pod(&mut c, &second, Some(1), 0);
-    let j = job(&c, "pi");
-    assert_eq!(counts(&j), (0, 0, 2, Some(0)));
-    assert_eq!(
-        conditions(&j),
-        vec![cond("FailureTarget", "BackoffLimitExceeded"), cond("Failed", "BackoffLimitExceeded")]
-    );
-    assert!(events(&c, "pi").contains(&(
-        "BackoffLimitExceeded".into(),
-        "Job has reached the specified backoff limit".into()
-    )));
-    assert!(j.status.unwrap_or_default().completion_time.is_none());
-    let out = c.run_script("kubectl get job pi");
-    assert!(out.stdout.contains("pi     Failed   0/1"), "{}", out.stdout);
-    // Nothing more happens to a failed Job.
-    c.advance_ms(60_000);
-    assert_eq!(pods(&c, "pi").len(), 2);
-}
-
-#[test]
-fn back_off_doubles_between_recreations() {
-    // v1.32's backoff: 10 s after one failure, 20 s after two (counted from the last).
-    let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "", ""));
-    let first = name(&pods(&c, "pi")[0]);
-    set_pod(&mut c, &first, Some(1), 0);
-    c.advance_ms(10_000);
-    let second = pods(&c, "pi").into_iter().map(|p| name(&p)).find(|n| *n != first).unwrap_or_default();
-    set_pod(&mut c, &second, Some(1), 0);
-    c.advance_ms(19_000);
-    assert_eq!(pods(&c, "pi").len(), 2);
-    c.advance_ms(1_000);
-    assert_eq!(pods(&c, "pi").len(), 3);
-    assert_eq!(counts(&job(&c, "pi")), (1, 0, 2, Some(0)));
-}
-
-#[test]
-fn active_deadline_fails_the_job_and_deletes_its_pods() {
-    // v1.32: past activeDeadlineSeconds the active pods are deleted and counted as failed;
-    // Failed (DeadlineExceeded) follows once they are gone.
-    let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  activeDeadlineSeconds: 30\n  parallelism: 2\n  completions: 4\n", ""));
-    assert_eq!(pods(&c, "pi").len(), 2);
-    c.advance_ms(29_000);
-    assert!(conditions(&job(&c, "pi")).is_empty());
-    c.advance_ms(1_000);
-    let j = job(&c, "pi");
-    assert_eq!(conditions(&j), vec![cond("FailureTarget", "DeadlineExceeded")]);
-    assert_eq!(counts(&j), (0, 0, 2, Some(0)));
-    assert_eq!(j.status.clone().unwrap_or_default().terminating, Some(2));
-    let left = pods(&c, "pi");
-    for p in &left {
-        assert!(p.metadata.deletion_timestamp.is_some());
-        assert!(p.metadata.finalizers.clone().unwrap_or_default().is_empty());
-    }
-    // Whatever terminates the pods (a kubelet; here the test) lets the Job fail.
-    for p in &left {
-        reap(&mut c, &name(p));
-    }
-    let j = job(&c, "pi");
-    assert_eq!(
-        conditions(&j),
-        vec![cond("FailureTarget", "DeadlineExceeded"), cond("Failed", "DeadlineExceeded")]
-    );
-    assert!(events(&c, "pi").contains(&(
-        "DeadlineExceeded".into(),
-        "Job was active longer than specified deadline".into()
-    )));
-    assert_eq!(counts(&j), (0, 0, 2, Some(0)));
-}
-
-#[test]
-fn on_failure_restarts_count_against_the_backoff_limit() {
-    // v1.32 pastBackoffLimitOnFailure: with restartPolicy OnFailure the restarts of running
-    // pods count; reaching backoffLimit fails the Job.
-    let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  backoffLimit: 3\n", "      restartPolicy: OnFailure\n"));
-    let p = name(&pods(&c, "pi")[0]);
-    set_pod(&mut c, &p, None, 2);
-    assert!(conditions(&job(&c, "pi")).is_empty());
-    set_pod(&mut c, &p, None, 3);
-    let j = job(&c, "pi");
-    assert_eq!(conditions(&j), vec![cond("FailureTarget", "BackoffLimitExceeded")]);
-    reap(&mut c, &p);
-    let j = job(&c, "pi");
-    assert_eq!(
-        conditions(&j),
-        vec![cond("FailureTarget", "BackoffLimitExceeded"), cond("Failed", "BackoffLimitExceeded")]
-    );
-    assert_eq!(counts(&j), (0, 0, 1, Some(0)));
 }
 
 #[test]
@@ -408,7 +325,9 @@ fn suspend_and_resume() {
     let j = job(&c, "pi");
     assert_eq!(counts(&j).0, 0);
     assert_eq!(counts(&j).2, 0);
-    assert!(pods(&c, "pi").iter().all(|p| p.metadata.deletion_timestamp.is_some()));
+    assert!(pods(&c, "pi")
+        .iter()
+        .all(|p| p.metadata.deletion_timestamp.is_some()));
 }
 
 #[test]
@@ -416,7 +335,10 @@ fn ttl_after_finished_deletes_the_job() {
     // v1.32 TTL-after-finished: the Job is deleted ttlSecondsAfterFinished after it
     // finished (foreground propagation), not before.
     let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  ttlSecondsAfterFinished: 100\n", ""));
+    apply(
+        &mut c,
+        &job_yaml("pi", "  ttlSecondsAfterFinished: 100\n", ""),
+    );
     let p = name(&pods(&c, "pi")[0]);
     c.advance_ms(5_000);
     set_pod(&mut c, &p, Some(0), 0);
@@ -433,12 +355,21 @@ fn indexed_job_gives_each_pod_an_index() {
     // v1.32 Indexed completion: pods <job>-<index>-<suffix> with the completion-index
     // annotation and label, hostname and JOB_COMPLETION_INDEX; completedIndexes intervals.
     let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("idx", "  completions: 3\n  parallelism: 2\n  completionMode: Indexed\n", ""));
+    apply(
+        &mut c,
+        &job_yaml(
+            "idx",
+            "  completions: 3\n  parallelism: 2\n  completionMode: Indexed\n",
+            "",
+        ),
+    );
     let p = pods(&c, "idx");
     assert_eq!(p.len(), 2);
     let mut indexes: Vec<String> = p
         .iter()
-        .map(|x| x.metadata.annotations.clone().unwrap_or_default()[super::COMPLETION_INDEX].clone())
+        .map(|x| {
+            x.metadata.annotations.clone().unwrap_or_default()[super::COMPLETION_INDEX].clone()
+        })
         .collect();
     indexes.sort();
     assert_eq!(indexes, vec!["0", "1"]);
@@ -453,8 +384,17 @@ fn indexed_job_gives_each_pod_an_index() {
     assert_eq!(env[0].name, "JOB_COMPLETION_INDEX");
     set_pod(&mut c, &name(&zero), Some(0), 0);
     let j = job(&c, "idx");
-    assert_eq!(j.status.clone().unwrap_or_default().completed_indexes.as_deref(), Some("0"));
-    let two = pods(&c, "idx").into_iter().find(|x| name(x).starts_with("idx-2-"));
+    assert_eq!(
+        j.status
+            .clone()
+            .unwrap_or_default()
+            .completed_indexes
+            .as_deref(),
+        Some("0")
+    );
+    let two = pods(&c, "idx")
+        .into_iter()
+        .find(|x| name(x).starts_with("idx-2-"));
     assert!(two.is_some(), "index 2 started after index 0 succeeded");
     for x in pods(&c, "idx") {
         if name(&x) != name(&zero) {
@@ -472,12 +412,18 @@ fn indexed_job_gives_each_pod_an_index() {
 fn deleting_a_job_releases_its_pods_finalizers() {
     // v1.32 orphan pods: once their Job is gone, the tracking finalizer is removed.
     let mut c = Cluster::builder().build();
-    apply(&mut c, &job_yaml("pi", "  parallelism: 2\n  completions: 2\n", ""));
+    apply(
+        &mut c,
+        &job_yaml("pi", "  parallelism: 2\n  completions: 2\n", ""),
+    );
     assert_eq!(pods(&c, "pi").len(), 2);
     let out = c.run_script("kubectl delete job pi");
     assert_eq!(out.stdout, "job.batch \"pi\" deleted\n");
     for p in pods(&c, "pi") {
-        assert!(p.metadata.finalizers.unwrap_or_default().is_empty(), "{:?}", p.metadata.name);
+        assert!(
+            p.metadata.finalizers.unwrap_or_default().is_empty(),
+            "{:?}",
+            p.metadata.name
+        );
     }
 }
-

@@ -31,7 +31,8 @@ pub fn match_policy(policy: Option<&PodFailurePolicy>, pod: &Pod) -> Verdict {
         let message = if let Some(req) = &rule.on_exit_codes {
             let statuses = status.container_statuses.as_deref().unwrap_or(&[]);
             let init = status.init_container_statuses.as_deref().unwrap_or(&[]);
-            let Some((c, code)) = matching_container(statuses, req).or_else(|| matching_container(init, req))
+            let Some((c, code)) =
+                matching_container(statuses, req).or_else(|| matching_container(init, req))
             else {
                 continue;
             };
@@ -131,7 +132,10 @@ mod tests {
     fn first_matching_rule_decides() {
         // Upstream TestMatchPodFailurePolicy: "FailJob rule matching", "Ignore", "no match".
         let policy = PodFailurePolicy {
-            rules: vec![rule("Ignore", "In", vec![2]), rule("FailJob", "In", vec![42])],
+            rules: vec![
+                rule("Ignore", "In", vec![2]),
+                rule("FailJob", "In", vec![42]),
+            ],
         };
         let v = match_policy(Some(&policy), &failed_with(42));
         assert_eq!(
@@ -150,7 +154,11 @@ mod tests {
         let policy = PodFailurePolicy {
             rules: vec![rule("FailJob", "NotIn", vec![5])],
         };
-        assert!(match_policy(Some(&policy), &failed_with(3)).fail_job.is_some());
-        assert!(match_policy(Some(&policy), &failed_with(5)).fail_job.is_none());
+        assert!(match_policy(Some(&policy), &failed_with(3))
+            .fail_job
+            .is_some());
+        assert!(match_policy(Some(&policy), &failed_with(5))
+            .fail_job
+            .is_none());
     }
 }

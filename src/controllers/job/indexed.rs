@@ -22,10 +22,7 @@ const MAX_GENERATED_NAME_LENGTH: usize = 58;
 
 /// Whether the Job's completion mode is `Indexed`.
 pub fn is_indexed(job: &Job) -> bool {
-    job.spec
-        .as_ref()
-        .and_then(|s| s.completion_mode.as_deref())
-        == Some("Indexed")
+    job.spec.as_ref().and_then(|s| s.completion_mode.as_deref()) == Some("Indexed")
 }
 
 /// `getCompletionIndex`: the pod's index, or `None` when missing, malformed or negative.
@@ -310,7 +307,12 @@ mod tests {
         assert_eq!(OrderedIntervals::parse("x,2-3", 10).to_string(), "2,3");
         let merged = oi.with_indexes(&[0, 2, 6, 7]);
         assert_eq!(merged.to_string(), "0-8");
-        assert_eq!(OrderedIntervals::default().with_indexes(&[2, 4, 5]).to_string(), "2,4,5");
+        assert_eq!(
+            OrderedIntervals::default()
+                .with_indexes(&[2, 4, 5])
+                .to_string(),
+            "2,4,5"
+        );
         assert_eq!(OrderedIntervals::parse("0,1", 5).to_string(), "0,1");
     }
 
@@ -325,9 +327,18 @@ mod tests {
         // Upstream TestFirstPendingIndexes: "some active and succeeded".
         let active = [pod_at("2"), pod_at("5")];
         let succeeded = OrderedIntervals::parse("0,3-4,6", 10);
-        assert_eq!(first_pending_indexes(&active, &succeeded, 3, 10), vec![1, 7, 8]);
-        assert_eq!(first_pending_indexes(&[], &OrderedIntervals::default(), 3, 2), vec![0, 1]);
-        assert_eq!(first_pending_indexes(&active, &succeeded, 0, 10), Vec::<i64>::new());
+        assert_eq!(
+            first_pending_indexes(&active, &succeeded, 3, 10),
+            vec![1, 7, 8]
+        );
+        assert_eq!(
+            first_pending_indexes(&[], &OrderedIntervals::default(), 3, 2),
+            vec![0, 1]
+        );
+        assert_eq!(
+            first_pending_indexes(&active, &succeeded, 0, 10),
+            Vec::<i64>::new()
+        );
     }
 
     #[test]

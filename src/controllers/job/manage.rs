@@ -9,13 +9,14 @@
 
 use k8s_openapi::api::core::v1::Pod;
 
+use super::claim::patch_pod;
+use super::event;
 use super::indexed::{
     add_completion_index_env, completions, duplicated_index_pods, first_pending_indexes,
     generate_name_with_index, is_indexed, template_for_index,
 };
 use super::pods::{is_ready, pod_from_template, removal_order, TRACKING_FINALIZER};
-use super::sync::{only_replace_failed_pods, patch_pod, spec_i32, suspended, JobCtx};
-use super::event;
+use super::sync::{only_replace_failed_pods, spec_i32, suspended, JobCtx};
 use crate::apiserver::{ApiError, DeleteOptions};
 use crate::client::events::EventType;
 use crate::controllers::ReconcileCtx;
@@ -171,7 +172,13 @@ fn delete_pod(rc: &mut ReconcileCtx, job: &Object, pod: &Pod) -> Result<(), ApiE
         }
         Err(e @ ApiError::NotFound { .. }) => Err(e),
         Err(e) => {
-            event(rc, job, EventType::Warning, "FailedDelete", &format!("Error deleting: {e}"));
+            event(
+                rc,
+                job,
+                EventType::Warning,
+                "FailedDelete",
+                &format!("Error deleting: {e}"),
+            );
             Err(e)
         }
     }
@@ -204,7 +211,11 @@ pub(super) fn delete_active_pods(
 
 /// `deleteJobPods`: removes each pod's tracking finalizer, then deletes it (the pod is not
 /// counted as failed). Returns (ready pods deleted, pods deleted, first error).
-fn delete_job_pods(rc: &mut ReconcileCtx, job: &Object, pods: &[Pod]) -> (i32, i32, Result<(), ApiError>) {
+fn delete_job_pods(
+    rc: &mut ReconcileCtx,
+    job: &Object,
+    pods: &[Pod],
+) -> (i32, i32, Result<(), ApiError>) {
     let mut deleted = pods.len() as i32;
     let mut ready = 0;
     let mut first_error = None;

@@ -4,22 +4,22 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::batch::v1::{Job, JobCondition, JobStatus, UncountedTerminatedPods};
+use k8s_openapi::api::batch::v1::{Job, JobCondition, UncountedTerminatedPods};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::backoff::BackoffRecord;
+use super::claim::get_pods_for_job;
+use super::conditions::{
+    ensure_condition, failure_condition, new_condition, success_condition, true_condition,
+};
 use super::failure_policy::match_policy;
 use super::indexed::{is_indexed, succeeded_indexes, OrderedIntervals};
 use super::pods::{
-    controller_of, has_tracking_finalizer, is_active, is_ready, is_terminating, job_controller_ref,
-    phase, restart_count, uid, TRACKING_FINALIZER,
+    has_tracking_finalizer, is_active, is_ready, is_terminating, phase, restart_count, uid,
 };
 use super::{event, is_finished, managed_externally};
-use crate::apiserver::{ApiError, ListOptions, Subresource};
 use crate::client::events::EventType;
 use crate::controllers::{Action, ObjectRef, ReconcileCtx, ReconcileError};
-use crate::model::selector::LabelSelector;
 use crate::model::{Kind, Object};
 use crate::sim::SimTime;
 
@@ -62,7 +62,10 @@ impl JobCtx {
     }
 }
 
-pub(super) fn spec_i32(job: &Job, f: impl Fn(&k8s_openapi::api::batch::v1::JobSpec) -> Option<i32>) -> Option<i32> {
+pub(super) fn spec_i32(
+    job: &Job,
+    f: impl Fn(&k8s_openapi::api::batch::v1::JobSpec) -> Option<i32>,
+) -> Option<i32> {
     job.spec.as_ref().and_then(f)
 }
 
@@ -90,76 +93,6 @@ pub(super) fn is_pod_failed(pod: &Pod, job: &Job) -> bool {
     pod.metadata.deletion_timestamp.is_some() && phase(pod) != "Succeeded"
 }
 
-/// `newCondition`: a condition with both times at `now`.
-pub(super) fn new_condition(type_: &str, reason: &str, message: &str, now: SimTime) -> JobCondition {
-    JobCondition {
-        type_: type_.to_string(),
-        status: "True".to_string(),
-        last_probe_time: Some(now.to_k8s_time()),
-        last_transition_time: Some(now.to_k8s_time()),
-        reason: (!reason.is_empty()).then(|| reason.to_string()),
-        message: (!message.is_empty()).then(|| message.to_string()),
-    }
-}
-
-/// The first condition of `type_` that is `True`.
-pub(super) fn true_condition(job: &Job, type_: &str) -> Option<JobCondition> {
-    job.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.type_ == type_))
-        .filter(|c| c.status == "True")
-        .cloned()
-}
-
-/// `ensureJobConditionStatus`: sets a condition's status, reason and message (a new
-/// transition time when any changes); a `False` condition is not added where none was.
-pub(super) fn ensure_condition(
-    status: &mut JobStatus,
-    type_: &str,
-    cond_status: &str,
-    reason: &str,
-    message: &str,
-    now: SimTime,
-) -> bool {
-    let list = status.conditions.get_or_insert_with(Vec::new);
-    let mut fresh = new_condition(type_, reason, message, now);
-    fresh.status = cond_status.to_string();
-    if let Some(c) = list.iter_mut().find(|c| c.type_ == type_) {
-        let same = c.status == cond_status
-            && c.reason.as_deref().unwrap_or("") == reason
-            && c.message.as_deref().unwrap_or("") == message;
-        if same {
-            return false;
-        }
-        *c = fresh;
-        return true;
-    }
-    if cond_status != "False" {
-        list.push(fresh);
-        return true;
-    }
-    if list.is_empty() {
-        status.conditions = None;
-    }
-    false
-}
-
-/// `newFailureCondition`: v1.32 sets the interim `FailureTarget` first.
-fn failure_condition(reason: &str, message: &str, now: SimTime) -> JobCondition {
-    new_condition("FailureTarget", reason, message, now)
-}
-
-/// `newSuccessCondition`: the interim `SuccessCriteriaMet`, reason `CompletionsReached`.
-fn success_condition(now: SimTime) -> JobCondition {
-    new_condition(
-        "SuccessCriteriaMet",
-        "CompletionsReached",
-        "Reached expected number of succeeded pods",
-        now,
-    )
-}
-
 /// `syncJob`.
 pub fn sync_job(key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, ReconcileError> {
     let Some(obj) = rc.api.try_get(Kind::Job, &key.namespace, &key.name) else {
@@ -175,7 +108,13 @@ pub fn sync_job(key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, Reconc
     let mode = job.spec.as_ref().and_then(|s| s.completion_mode.clone());
     if !matches!(mode.as_deref(), None | Some("NonIndexed") | Some("Indexed")) {
         let message = "Skipped Job sync because completion mode is unknown";
-        event(rc, &obj, EventType::Warning, "UnknownCompletionMode", message);
+        event(
+            rc,
+            &obj,
+            EventType::Warning,
+            "UnknownCompletionMode",
+            message,
+        );
         return Ok(Action::Done);
     }
     let now = rc.now;
@@ -267,29 +206,43 @@ fn count_finished(ctx: &mut JobCtx) {
     let completions = spec_i32(job, |s| s.completions).map_or(0, i64::from);
     let valid = |p: &Pod| {
         has_tracking_finalizer(p)
-            && (!indexed
-                || super::indexed::completion_index(p).is_some_and(|ix| ix < completions))
+            && (!indexed || super::indexed::completion_index(p).is_some_and(|ix| ix < completions))
     };
     let new_succeeded = ctx
         .pods
         .iter()
-        .filter(|p| valid(p) && !ctx.uncounted_succeeded.contains(uid(p)) && phase(p) == "Succeeded")
+        .filter(|p| {
+            valid(p) && !ctx.uncounted_succeeded.contains(uid(p)) && phase(p) == "Succeeded"
+        })
         .count() as i32;
-    let policy = job.spec.as_ref().and_then(|s| s.pod_failure_policy.as_ref());
+    let policy = job
+        .spec
+        .as_ref()
+        .and_then(|s| s.pod_failure_policy.as_ref());
     let new_failed = ctx
         .pods
         .iter()
         .filter(|p| valid(p) && !ctx.uncounted_failed.contains(uid(p)) && is_pod_failed(p, job))
         .filter(|p| match_policy(policy, p).count)
         .count() as i32;
-    ctx.succeeded = status.succeeded.unwrap_or(0) + new_succeeded + ctx.uncounted_succeeded.len() as i32;
+    ctx.succeeded =
+        status.succeeded.unwrap_or(0) + new_succeeded + ctx.uncounted_succeeded.len() as i32;
     ctx.failed = status.failed.unwrap_or(0) + new_failed + ctx.uncounted_failed.len() as i32;
     // The back-off counts every finished pod of the Job that the counters would (an
     // Indexed Job's pods need a valid index), counted already or not.
-    let in_range =
-        |p: &&Pod| !indexed || super::indexed::completion_index(p).is_some_and(|ix| ix < completions);
-    let succeeded_pods = ctx.pods.iter().filter(in_range).filter(|p| phase(p) == "Succeeded");
-    let failed_pods = ctx.pods.iter().filter(in_range).filter(|p| is_pod_failed(p, job));
+    let in_range = |p: &&Pod| {
+        !indexed || super::indexed::completion_index(p).is_some_and(|ix| ix < completions)
+    };
+    let succeeded_pods = ctx
+        .pods
+        .iter()
+        .filter(in_range)
+        .filter(|p| phase(p) == "Succeeded");
+    let failed_pods = ctx
+        .pods
+        .iter()
+        .filter(in_range)
+        .filter(|p| is_pod_failed(p, job));
     ctx.backoff = BackoffRecord::from_pods(succeeded_pods, failed_pods);
 }
 
@@ -337,7 +290,10 @@ fn decide_finish(rc: &mut ReconcileCtx, ctx: &mut JobCtx) {
     }
 }
 
-fn spec_i64(job: &Job, f: impl Fn(&k8s_openapi::api::batch::v1::JobSpec) -> Option<i64>) -> Option<i64> {
+fn spec_i64(
+    job: &Job,
+    f: impl Fn(&k8s_openapi::api::batch::v1::JobSpec) -> Option<i64>,
+) -> Option<i64> {
     job.spec.as_ref().and_then(f)
 }
 
@@ -379,134 +335,31 @@ fn update_suspended_condition(rc: &mut ReconcileCtx, obj: &Object, ctx: &mut Job
     let suspend = suspended(&ctx.job);
     let status = ctx.job.status.get_or_insert_with(Default::default);
     if suspend {
-        let changed = ensure_condition(status, "Suspended", "True", "JobSuspended", "Job suspended", now);
+        let changed = ensure_condition(
+            status,
+            "Suspended",
+            "True",
+            "JobSuspended",
+            "Job suspended",
+            now,
+        );
         if changed {
             event(rc, obj, EventType::Normal, "Suspended", "Job suspended");
         }
         changed
     } else {
-        let changed = ensure_condition(status, "Suspended", "False", "JobResumed", "Job resumed", now);
+        let changed = ensure_condition(
+            status,
+            "Suspended",
+            "False",
+            "JobResumed",
+            "Job resumed",
+            now,
+        );
         if changed {
             status.start_time = Some(now.to_k8s_time());
             event(rc, obj, EventType::Normal, "Resumed", "Job resumed");
         }
         changed
     }
-}
-
-/// `getPodsForJob`: the pods this Job controls and whose labels still match its selector,
-/// after releasing controlled pods that no longer match and adopting matching orphans
-/// (adding the controller reference and the tracking finalizer).
-fn get_pods_for_job(rc: &mut ReconcileCtx, job: &Job) -> Result<Vec<Pod>, ApiError> {
-    let ns = job.metadata.namespace.clone().unwrap_or_default();
-    let job_uid = job.metadata.uid.clone().unwrap_or_default();
-    let selector = LabelSelector::from_optional_label_selector(
-        job.spec.as_ref().and_then(|s| s.selector.as_ref()),
-    )
-    .map_err(|e| ApiError::Internal {
-        message: format!("couldn't convert Job selector: {e}"),
-    })?;
-    let deleting = job.metadata.deletion_timestamp.is_some();
-    let mut claimed = Vec::new();
-    for obj in rc.api.list(Kind::Pod, Some(&ns), &ListOptions::default())? {
-        let Object::Pod(pod) = &*obj else { continue };
-        let labels = pod.metadata.labels.clone().unwrap_or_default();
-        let matches = selector.matches(&labels);
-        match controller_of(&pod.metadata) {
-            Some(r) if r.uid != job_uid => {}
-            Some(_) if matches => claimed.push(pod.clone()),
-            Some(_) => {
-                if !deleting {
-                    release(rc, pod, &job_uid)?;
-                }
-            }
-            None => {
-                if deleting || !matches || pod.metadata.deletion_timestamp.is_some() {
-                    continue;
-                }
-                if let Some(adopted) = adopt(rc, pod, job)? {
-                    claimed.push(adopted);
-                }
-            }
-        }
-    }
-    Ok(claimed)
-}
-
-/// Patches a pod through the API as a strategic merge patch would: on its current state,
-/// without a resourceVersion precondition. A pod that is gone is `Ok(None)`.
-pub(super) fn patch_pod(
-    rc: &mut ReconcileCtx,
-    ns: &str,
-    name: &str,
-    edit: impl FnOnce(&mut Pod),
-) -> Result<Option<Pod>, ApiError> {
-    let Some(current) = rc.api.try_get(Kind::Pod, ns, name) else {
-        return Ok(None);
-    };
-    let Object::Pod(pod) = &*current else {
-        return Ok(None);
-    };
-    let mut pod = pod.clone();
-    edit(&mut pod);
-    pod.metadata.resource_version = None;
-    match rc.update(Object::Pod(pod), Subresource::Main) {
-        Ok(o) => match &*o {
-            Object::Pod(p) => Ok(Some(p.clone())),
-            _ => Ok(None),
-        },
-        Err(ApiError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// `ReleasePod`: drops this Job's owner reference and the tracking finalizer.
-fn release(rc: &mut ReconcileCtx, pod: &Pod, job_uid: &str) -> Result<(), ApiError> {
-    let ns = pod.metadata.namespace.clone().unwrap_or_default();
-    let name = pod.metadata.name.clone().unwrap_or_default();
-    patch_pod(rc, &ns, &name, |p| {
-        if let Some(refs) = p.metadata.owner_references.as_mut() {
-            refs.retain(|r: &OwnerReference| r.uid != job_uid);
-        }
-        if let Some(f) = p.metadata.finalizers.as_mut() {
-            f.retain(|x| x != TRACKING_FINALIZER);
-        }
-    })
-    .map(|_| ())
-}
-
-/// `AdoptPod`: becomes the pod's controller and adds the tracking finalizer, after checking
-/// that the Job is not being deleted.
-fn adopt(rc: &mut ReconcileCtx, pod: &Pod, job: &Job) -> Result<Option<Pod>, ApiError> {
-    let ns = job.metadata.namespace.clone().unwrap_or_default();
-    let job_name = job.metadata.name.clone().unwrap_or_default();
-    match rc.api.try_get(Kind::Job, &ns, &job_name).as_deref() {
-        Some(Object::Job(fresh)) if fresh.metadata.uid == job.metadata.uid => {
-            if let Some(t) = &fresh.metadata.deletion_timestamp {
-                return Err(ApiError::Internal {
-                    message: format!(
-                        "{ns}/{job_name} has just been deleted at {}",
-                        t.0.to_rfc3339()
-                    ),
-                });
-            }
-        }
-        _ => {
-            return Err(ApiError::Internal {
-                message: format!("original Job {ns}/{job_name} is gone"),
-            })
-        }
-    }
-    let name = pod.metadata.name.clone().unwrap_or_default();
-    let owner = job_controller_ref(job);
-    patch_pod(rc, &ns, &name, |p| {
-        p.metadata
-            .owner_references
-            .get_or_insert_with(Vec::new)
-            .push(owner);
-        let f = p.metadata.finalizers.get_or_insert_with(Vec::new);
-        if !f.iter().any(|x| x == TRACKING_FINALIZER) {
-            f.push(TRACKING_FINALIZER.to_string());
-        }
-    })
 }

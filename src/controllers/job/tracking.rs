@@ -19,11 +19,13 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::api::batch::v1::{Job, JobCondition, JobStatus};
 
+use super::claim::patch_pod;
+use super::conditions::{ensure_condition, new_condition, true_condition};
 use super::event;
 use super::failure_policy::match_policy;
 use super::indexed::{completion_index, completions, is_indexed};
 use super::pods::{has_tracking_finalizer, phase, uid, TRACKING_FINALIZER};
-use super::sync::{ensure_condition, is_pod_failed, new_condition, patch_pod, spec_i32, true_condition, JobCtx};
+use super::sync::{is_pod_failed, spec_i32, JobCtx};
 use crate::apiserver::{ApiError, Subresource};
 use crate::client::events::EventType;
 use crate::controllers::{ReconcileCtx, ReconcileError};
@@ -42,8 +44,7 @@ pub(super) fn track_status_and_remove_finalizers(
     let indexed = is_indexed(&ctx.job);
     let completions = completions(&ctx.job);
     if indexed {
-        ctx.pods
-            .sort_by_key(|p| completion_index(p).unwrap_or(-1));
+        ctx.pods.sort_by_key(|p| completion_index(p).unwrap_or(-1));
     }
     let mut with_finalizer: BTreeSet<String> = ctx
         .pods
@@ -81,8 +82,10 @@ pub(super) fn track_status_and_remove_finalizers(
         }
         let failed = is_pod_failed(pod, &job);
         // `canRemoveFinalizer` (without per-index back-off).
-        let removable =
-            terminating_job || ctx.finished_condition.is_some() || phase(pod) == "Succeeded" || failed;
+        let removable = terminating_job
+            || ctx.finished_condition.is_some()
+            || phase(pod) == "Succeeded"
+            || failed;
         if !removable {
             continue;
         }
@@ -108,7 +111,8 @@ pub(super) fn track_status_and_remove_finalizers(
                 add_failed.push(pod_uid);
             }
         }
-        let waiting = new_succeeded_indexes.len() + already + add_succeeded.len() + add_failed.len();
+        let waiting =
+            new_succeeded_indexes.len() + already + add_succeeded.len() + add_failed.len();
         if waiting >= MAX_UNCOUNTED_PODS {
             reached_max = true;
             break;
@@ -116,9 +120,13 @@ pub(super) fn track_status_and_remove_finalizers(
     }
     let had_success_criteria = true_condition(&ctx.job, "SuccessCriteriaMet").is_some();
     let status = ctx.job.status.get_or_insert_with(Default::default);
-    let list = status.uncounted_terminated_pods.get_or_insert_with(Default::default);
+    let list = status
+        .uncounted_terminated_pods
+        .get_or_insert_with(Default::default);
     if !add_succeeded.is_empty() {
-        list.succeeded.get_or_insert_with(Vec::new).extend(add_succeeded);
+        list.succeeded
+            .get_or_insert_with(Vec::new)
+            .extend(add_succeeded);
     }
     if !add_failed.is_empty() {
         list.failed.get_or_insert_with(Vec::new).extend(add_failed);
@@ -136,18 +144,25 @@ pub(super) fn track_status_and_remove_finalizers(
     if let Some(cond) = ctx.finished_condition.clone() {
         if cond.type_ == "FailureTarget" {
             // The interim condition is written before the finalizers go.
-            status.conditions.get_or_insert_with(Vec::new).push(cond.clone());
+            status
+                .conditions
+                .get_or_insert_with(Vec::new)
+                .push(cond.clone());
             needs_flush = true;
             ctx.finished_condition = Some(final_condition("Failed", &cond, now));
         } else if cond.type_ == "SuccessCriteriaMet" {
             if !had_success_criteria {
-                status.conditions.get_or_insert_with(Vec::new).push(cond.clone());
+                status
+                    .conditions
+                    .get_or_insert_with(Vec::new)
+                    .push(cond.clone());
                 needs_flush = true;
             }
             ctx.finished_condition = Some(final_condition("Complete", &cond, now));
         }
     }
-    needs_flush = flush_and_remove_finalizers(rc, ctx, &to_remove, &mut with_finalizer, needs_flush)?;
+    needs_flush =
+        flush_and_remove_finalizers(rc, ctx, &to_remove, &mut with_finalizer, needs_flush)?;
     let finished = !reached_max && enact_job_finished(ctx, now);
     if finished {
         needs_flush = true;
@@ -174,7 +189,9 @@ fn final_condition(type_: &str, interim: &JobCondition, now: crate::sim::SimTime
 /// `cleanUncountedPodsWithoutFinalizers`: UIDs whose pods no longer hold the finalizer move
 /// into the counters. Returns whether anything moved.
 fn clean_uncounted(status: &mut JobStatus, with_finalizer: &BTreeSet<String>) -> bool {
-    let uncounted = status.uncounted_terminated_pods.get_or_insert_with(Default::default);
+    let uncounted = status
+        .uncounted_terminated_pods
+        .get_or_insert_with(Default::default);
     let mut moved = (0, 0);
     if let Some(list) = uncounted.succeeded.as_mut() {
         let before = list.len();
@@ -248,7 +265,8 @@ fn enact_job_finished(ctx: &mut JobCtx, now: crate::sim::SimTime) -> bool {
     };
     let status = ctx.job.status.get_or_insert_with(Default::default);
     let uncounted = status.uncounted_terminated_pods.clone().unwrap_or_default();
-    let waiting = uncounted.succeeded.map_or(0, |v| v.len()) + uncounted.failed.map_or(0, |v| v.len());
+    let waiting =
+        uncounted.succeeded.map_or(0, |v| v.len()) + uncounted.failed.map_or(0, |v| v.len());
     if waiting > 0 || ctx.terminating > 0 {
         return false;
     }
@@ -268,10 +286,21 @@ fn record_job_finished(rc: &mut ReconcileCtx, ctx: &JobCtx) {
     };
     let obj = Object::Job(ctx.job.clone());
     if cond.type_ == "Complete" {
-        let succeeded = ctx.job.status.as_ref().and_then(|s| s.succeeded).unwrap_or(0);
+        let succeeded = ctx
+            .job
+            .status
+            .as_ref()
+            .and_then(|s| s.succeeded)
+            .unwrap_or(0);
         if spec_i32(&ctx.job, |s| s.completions).is_some_and(|c| succeeded > c) {
             let message = "Too many succeeded pods running after completion count reached";
-            event(rc, &obj, EventType::Warning, "TooManySucceededPods", message);
+            event(
+                rc,
+                &obj,
+                EventType::Warning,
+                "TooManySucceededPods",
+                message,
+            );
         }
         event(rc, &obj, EventType::Normal, "Completed", "Job completed");
     } else {
