@@ -2,7 +2,7 @@
 //! `completions` of them succeed (or, without `completions`, until one succeeds and the rest
 //! finish), at most `parallelism` at a time; re-creates failed pods after an exponential
 //! back-off; fails the Job past `backoffLimit` or `activeDeadlineSeconds`; suspends and
-//! resumes it; supports Indexed Jobs and `podFailurePolicy`.
+//! resumes it; supports Indexed Jobs (with `successPolicy`) and `podFailurePolicy`.
 //!
 //! Pods carry the `batch.kubernetes.io/job-tracking` finalizer until the controller has
 //! counted them: a finished pod's UID goes into `status.uncountedTerminatedPods` first,
@@ -23,6 +23,7 @@ mod failure_policy;
 mod indexed;
 mod manage;
 mod pods;
+mod success_policy;
 mod sync;
 mod tracking;
 

@@ -293,4 +293,3 @@ fn time_zone_schedules_in_local_time() {
         Some(format!("hello-{}", M0 + 24 * 60).as_str())
     );
 }
-

@@ -427,3 +427,41 @@ fn deleting_a_job_releases_its_pods_finalizers() {
         );
     }
 }
+
+#[test]
+fn success_policy_ends_an_indexed_job_early() {
+    // v1.32 JobSuccessPolicy: once index 0 succeeds the rule matches; the other pods are
+    // deleted without counting as failures, and Complete follows when they are gone.
+    let mut c = Cluster::builder().build();
+    let spec = "  completions: 3\n  parallelism: 3\n  completionMode: Indexed\n  successPolicy:\n    rules:\n    - succeededIndexes: \"0\"\n";
+    apply(&mut c, &job_yaml("leader", spec, ""));
+    let all = pods(&c, "leader");
+    assert_eq!(all.len(), 3);
+    let leader = all
+        .iter()
+        .map(name)
+        .find(|n| n.starts_with("leader-0-"))
+        .unwrap_or_default();
+    set_pod(&mut c, &leader, Some(0), 0);
+    let j = job(&c, "leader");
+    assert_eq!(
+        conditions(&j),
+        vec![cond("SuccessCriteriaMet", "SuccessPolicy")]
+    );
+    assert_eq!(counts(&j), (0, 1, 0, Some(0)));
+    for p in pods(&c, "leader")
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_some())
+    {
+        reap(&mut c, &name(p));
+    }
+    let j = job(&c, "leader");
+    assert_eq!(
+        conditions(&j),
+        vec![
+            cond("SuccessCriteriaMet", "SuccessPolicy"),
+            cond("Complete", "SuccessPolicy")
+        ]
+    );
+    assert_eq!(counts(&j), (0, 1, 0, Some(0)));
+}

@@ -17,6 +17,7 @@ use super::indexed::{is_indexed, succeeded_indexes, OrderedIntervals};
 use super::pods::{
     has_tracking_finalizer, is_active, is_ready, is_terminating, phase, restart_count, uid,
 };
+use super::success_policy::match_success_policy;
 use super::{event, is_finished, managed_externally};
 use crate::client::events::EventType;
 use crate::controllers::{Action, ObjectRef, ReconcileCtx, ReconcileError};
@@ -285,6 +286,18 @@ fn decide_finish(rc: &mut ReconcileCtx, ctx: &mut JobCtx) {
     if is_indexed(&ctx.job) {
         let (prev, all) = succeeded_indexes(&ctx.job, &ctx.pods);
         ctx.succeeded = all.total() as i32;
+        if ctx.finished_condition.is_none() {
+            let policy = ctx
+                .job
+                .spec
+                .as_ref()
+                .and_then(|s| s.success_policy.as_ref());
+            let completions = spec_i32(&ctx.job, |s| s.completions).map_or(0, i64::from);
+            if let Some(message) = match_success_policy(policy, completions, &all) {
+                let cond = new_condition("SuccessCriteriaMet", "SuccessPolicy", &message, now);
+                ctx.finished_condition = Some(cond);
+            }
+        }
         ctx.prev_succeeded_indexes = prev;
         ctx.succeeded_indexes = all;
     }
