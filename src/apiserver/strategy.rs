@@ -227,7 +227,10 @@ pub(crate) fn plan_delete(old: &Object, opts: &DeleteOptions, now: SimTime) -> O
             .finalizers
             .as_ref()
             .is_some_and(|f| !f.is_empty());
-        if (grace == 0 || !scheduled || finished) && !has_finalizers {
+        // CheckGracefulDelete: an unscheduled or finished pod has nothing to stop, so its
+        // grace period is zero; with finalizers it waits for them, else it goes now.
+        let grace = if !scheduled || finished { 0 } else { grace };
+        if grace == 0 && !has_finalizers {
             return None;
         }
         if !already
@@ -288,7 +291,10 @@ pub(crate) fn ready_to_remove(obj: &Object) -> bool {
         return false;
     }
     match obj {
-        Object::Pod(_) => false,
+        // ShouldDeleteDuringUpdate: a pod goes by update only once it was deleted with a
+        // zero grace period and its last finalizer is removed; otherwise its kubelet
+        // removes it.
+        Object::Pod(_) => meta.deletion_grace_period_seconds == Some(0),
         Object::Namespace(n) => n
             .spec
             .as_ref()

@@ -729,3 +729,54 @@ fn scale_subresource_reads_and_writes_replicas() {
     assert_eq!(err.code(), 422);
     assert!(api.get_scale(Kind::ConfigMap, "default", "web").is_err());
 }
+
+#[test]
+fn unscheduled_pod_with_finalizer_goes_when_the_finalizer_does() {
+    // CheckGracefulDelete gives an unscheduled pod a zero grace period; with a finalizer
+    // it is only marked, and ShouldDeleteDuringUpdate removes it once the last finalizer
+    // is taken off. A scheduled pod with grace is left for its kubelet instead.
+    let (mut api, mut rng) = server();
+    let mut p = pod("job-pod", None);
+    p.meta_mut().finalizers = Some(vec!["batch.kubernetes.io/job-tracking".into()]);
+    api.create(&mut ctx!(rng), p).unwrap();
+    let DeleteOutcome::Marked(marked) = api
+        .delete(
+            &mut ctx!(rng),
+            Kind::Pod,
+            "default",
+            "job-pod",
+            &DeleteOptions::default(),
+        )
+        .unwrap()
+    else {
+        panic!("a finalizer holds the pod")
+    };
+    assert_eq!(marked.meta().deletion_grace_period_seconds, Some(0));
+    let mut done = (*marked).clone();
+    done.meta_mut().finalizers = None;
+    api.update(&mut ctx!(rng), done, Subresource::Main).unwrap();
+    assert!(api.try_get(Kind::Pod, "default", "job-pod").is_none());
+
+    let mut p = pod("on-node", Some("worker01"));
+    p.meta_mut().finalizers = Some(vec!["example.com/hold".into()]);
+    api.create(&mut ctx!(rng), p).unwrap();
+    let DeleteOutcome::Marked(marked) = api
+        .delete(
+            &mut ctx!(rng),
+            Kind::Pod,
+            "default",
+            "on-node",
+            &DeleteOptions::default(),
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
+    let mut done = (*marked).clone();
+    done.meta_mut().finalizers = None;
+    api.update(&mut ctx!(rng), done, Subresource::Main).unwrap();
+    assert!(
+        api.try_get(Kind::Pod, "default", "on-node").is_some(),
+        "its kubelet removes it"
+    );
+}

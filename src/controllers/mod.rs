@@ -7,6 +7,7 @@
 //! and reads come straight from the API server's state, a controller always sees its own
 //! earlier writes: there are no expectation caches.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 #[cfg(test)]
@@ -15,6 +16,7 @@ pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
 pub mod history;
+pub mod job;
 pub mod keys;
 mod manager;
 mod namespace;
@@ -24,6 +26,7 @@ pub mod pvbinder;
 pub mod replicaset;
 mod serviceaccount;
 pub mod statefulset;
+pub mod ttl_after_finished;
 
 pub use manager::{Manager, ReconcileCtx};
 
@@ -103,5 +106,8 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(pvbinder::PvBinderController),
         Box::new(pvbinder::protection::PvcProtectionController),
         Box::new(pvbinder::protection::PvProtectionController),
+        Box::new(job::JobController),
+        Box::new(cronjob::CronJobController),
+        Box::new(ttl_after_finished::TtlAfterFinishedController),
     ]
 }
