@@ -13,9 +13,8 @@ use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
 use super::containers::int_or_string;
 use super::events;
-use super::writer::{
-    print_annotations, print_labels, rfc1123z, PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2,
-};
+use super::multiline::{print_annotations, print_labels};
+use super::writer::{rfc1123z, PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2};
 use super::Env;
 use crate::apiserver::ListOptions;
 use crate::model::selector::format_label_selector;

@@ -28,7 +28,8 @@
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 
 use super::events;
-use super::writer::{print_annotations, print_labels, PrefixWriter, LEVEL_0};
+use super::multiline::{print_annotations, print_labels};
+use super::writer::{PrefixWriter, LEVEL_0};
 use super::Env;
 use crate::model::Kind;
 

@@ -22,7 +22,8 @@
 use serde_json::Value;
 
 use super::events;
-use super::writer::{print_annotations, print_labels, PrefixWriter, LEVEL_0};
+use super::multiline::{print_annotations, print_labels};
+use super::writer::{PrefixWriter, LEVEL_0};
 use super::Env;
 use crate::model::Object;
 

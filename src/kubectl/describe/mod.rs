@@ -6,25 +6,36 @@
 //! select, the fallback that describes every object whose name starts with `NAME` when no
 //! object is called exactly that, the blank lines between descriptions, kubectl's errors,
 //! and the dispatch to one describer per kind (upstream `pkg/describe/describe.go`):
-//! `pod`, `workload` (Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob),
-//! `service` (Service, Endpoints, EndpointSlice), `config` (ConfigMap, Secret), `cluster`
-//! (Namespace, ServiceAccount, PodDisruptionBudget), `node`, `storage` (PV, PVC) and
-//! `generic` (kinds upstream has no describer for: Lease, ControllerRevision, Event).
+//! `pod` (with `containers`, `env`, `volumes`), `deployment`, `workload` (ReplicaSet,
+//! DaemonSet, StatefulSet, and the pieces in `template`), `batch` (Job, CronJob),
+//! `service` and `endpoints` (Service, Endpoints, EndpointSlice), `config` (ConfigMap,
+//! Secret), `cluster` (Namespace, ServiceAccount, PodDisruptionBudget), `node` (with
+//! `allocated`), `storage` (PV with `pv_source`, PVC) and `generic` (kinds upstream has no
+//! describer for: Lease, ControllerRevision, Event). All print through `writer`'s
+//! `PrefixWriter`, with `multiline`'s shared fields and `events`' Events section.
 //! Describers only read: they get the object and the cluster's current state through the
 //! API server, as kubectl does through its client.
 
 #[macro_use]
 mod writer;
+mod allocated;
+mod batch;
 mod cluster;
 mod config;
 mod containers;
+mod deployment;
+mod endpoints;
+mod env;
 mod events;
 mod generic;
+mod multiline;
 mod node;
 mod pod;
+mod pv_source;
 mod service;
 mod storage;
 mod template;
+mod volume_sources;
 mod volumes;
 mod workload;
 
@@ -71,15 +82,15 @@ pub(crate) struct Env<'a> {
 pub(crate) fn describe_object(env: &Env, obj: &Object) -> String {
     match obj {
         Object::Pod(o) => pod::describe(env, o),
-        Object::Deployment(o) => workload::describe_deployment(env, o),
+        Object::Deployment(o) => deployment::describe_deployment(env, o),
         Object::ReplicaSet(o) => workload::describe_replica_set(env, o),
         Object::DaemonSet(o) => workload::describe_daemon_set(env, o),
         Object::StatefulSet(o) => workload::describe_stateful_set(env, o),
-        Object::Job(o) => workload::describe_job(env, o),
-        Object::CronJob(o) => workload::describe_cron_job(env, o),
+        Object::Job(o) => batch::describe_job(env, o),
+        Object::CronJob(o) => batch::describe_cron_job(env, o),
         Object::Service(o) => service::describe_service(env, o),
-        Object::Endpoints(o) => service::describe_endpoints(env, o),
-        Object::EndpointSlice(o) => service::describe_endpoint_slice(env, o),
+        Object::Endpoints(o) => endpoints::describe_endpoints(env, o),
+        Object::EndpointSlice(o) => endpoints::describe_endpoint_slice(env, o),
         Object::ConfigMap(o) => config::describe_config_map(env, o),
         Object::Secret(o) => config::describe_secret(o),
         Object::Namespace(o) => cluster::describe_namespace(o),
@@ -138,7 +149,9 @@ pub(crate) fn run(cluster: &mut Cluster, argv: &[String], io: &Io) -> CommandOut
         Err(text) => return CommandOutput::fail(text, 1),
     };
     // `describe TYPE NAME` with no object called NAME describes every object whose name
-    // starts with NAME (upstream `DescribeMatchingResources`).
+    // starts with NAME (upstream `DescribeMatchingResources`). Upstream checks only for
+    // two arguments and a NotFound, so `describe po/a po/b` with `b` missing lands here
+    // too and, finding no type in `po/a`, prints just the error (not `a`).
     if found.single_not_found && p.args.len() == 2 {
         return describe_matching(&env, &p.args, &namespace, found.errors.concat());
     }
@@ -301,12 +314,13 @@ fn from_files(
 /// every object whose name starts with the prefix, each followed by a blank line; with
 /// none, the original NotFound error.
 fn describe_matching(env: &Env, args: &[String], namespace: &str, error: String) -> CommandOutput {
-    let (type_arg, prefix) = (&args[0], &args[1]);
-    let kinds = match resources::parse(std::slice::from_ref(type_arg), "describe") {
-        Ok(Selection::ByType { kinds, .. }) if kinds.len() == 1 => kinds,
+    let [type_arg, prefix] = args else {
+        return CommandOutput::fail(error, 1);
+    };
+    let kind = match resources::parse(std::slice::from_ref(type_arg), "describe") {
+        Ok(Selection::ByType { kinds, .. }) if kinds.len() == 1 => kinds[0],
         _ => return CommandOutput::fail(error, 1),
     };
-    let kind = kinds[0];
     let scope = kind.info().namespaced.then_some(namespace);
     let items = env
         .api

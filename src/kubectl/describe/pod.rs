@@ -13,12 +13,10 @@ use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 
 use super::containers::describe_containers;
 use super::events::{self, EventQuery};
+use super::multiline::{print_annotations, print_labels, print_tolerations};
 use super::template::{describe_topology_spread, print_controller};
 use super::volumes::describe_volumes;
-use super::writer::{
-    print_annotations, print_labels, print_tolerations, rfc1123z, since, PrefixWriter, LEVEL_0,
-    LEVEL_1,
-};
+use super::writer::{rfc1123z, since, PrefixWriter, LEVEL_0, LEVEL_1};
 use super::Env;
 use crate::model::quantity::Quantity;
 

@@ -10,11 +10,9 @@ use chrono::{DateTime, Utc};
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Pod};
 
 use super::events;
-use super::volumes::describe_pv_source;
-use super::writer::{
-    go_slice, print_annotations, print_labels, print_pod_names, quantity, rfc1123z, since,
-    PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2,
-};
+use super::multiline::{print_annotations, print_labels, print_pod_names};
+use super::pv_source::describe_pv_source;
+use super::writer::{go_slice, quantity, rfc1123z, since, PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2};
 use super::Env;
 use crate::apiserver::ListOptions;
 use crate::model::{Kind, Object};

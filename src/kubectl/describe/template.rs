@@ -24,10 +24,9 @@ use k8s_openapi::api::core::v1::{PodTemplateSpec, TopologySpreadConstraint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::containers::describe_containers;
+use super::multiline::{print_annotations, print_labels, print_tolerations};
 use super::volumes::describe_volumes;
-use super::writer::{
-    print_annotations, print_labels, print_tolerations, PrefixWriter, LEVEL_0, LEVEL_1,
-};
+use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::Env;
 use crate::apiserver::ListOptions;
 use crate::model::selector::{format_label_selector, LabelSelector as Selector};

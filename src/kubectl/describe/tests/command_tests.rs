@@ -192,3 +192,28 @@ fn from_a_file() {
     let out = crate::kubectl::run(&mut h.cluster, &argv, None, &file);
     assert_eq!(out.stderr, "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n");
 }
+
+/// Every describer copes with a bare object (only a name; every optional field absent,
+/// as an object decoded from sparse JSON may be), and `describe TYPE -A` of every kind
+/// runs: no input panics the engine.
+#[test]
+fn every_kind_describes_without_panicking() {
+    let mut h = Harness::new();
+    let env = super::super::Env {
+        api: &h.cluster.api,
+        now: h.cluster.now.to_datetime(),
+        show_events: true,
+    };
+    for kind in crate::model::Kind::ALL {
+        let bare = json!({"metadata": {"name": "bare", "namespace": "default"}});
+        let Ok(obj) = crate::model::Object::from_value(*kind, bare) else {
+            continue;
+        };
+        let text = super::super::describe_object(&env, &obj);
+        assert!(text.starts_with("Name:"), "{kind:?}: {text}");
+    }
+    for kind in crate::model::Kind::ALL {
+        let out = run(&mut h, &format!("{} -A", kind.info().plural));
+        assert!(out.exit_code == 0 || !out.stderr.is_empty(), "{kind:?}");
+    }
+}
