@@ -6,6 +6,7 @@
 mod cluster_tests;
 mod command_tests;
 mod config_tests;
+mod containers_tests;
 mod deployment_tests;
 mod node_tests;
 mod pod_tests;
