@@ -119,6 +119,12 @@ pub(crate) fn run(cluster: &mut Cluster, argv: &[String], io: &Io) -> CommandOut
         Ok(p) => p,
         Err(e) => return flag_error("describe", &e),
     };
+    if p.has("kustomize") {
+        return CommandOutput::fail(
+            "error: kubeniwa does not implement kustomize directories (-k) yet\n",
+            1,
+        );
+    }
     let paths = p.all("filename");
     if p.args.is_empty() && paths.is_empty() {
         return CommandOutput::fail(NO_TYPE, 1);
