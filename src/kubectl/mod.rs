@@ -9,6 +9,7 @@ pub mod printers;
 mod apply;
 mod create;
 mod delete;
+mod describe;
 mod get;
 mod label;
 mod manifest;
@@ -101,6 +102,7 @@ pub fn run(
         "apply" => apply::run(cluster, &rest, &io),
         "create" => create::run(cluster, &rest, &io),
         "delete" => delete::run(cluster, &rest, &io),
+        "describe" => describe::run(cluster, &rest, &io),
         "label" => label::run(cluster, &rest, &io, label::Which::Labels),
         "annotate" => label::run(cluster, &rest, &io, label::Which::Annotations),
         "version" => CommandOutput::ok(
