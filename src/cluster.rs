@@ -62,6 +62,7 @@ pub struct ClusterBuilder {
     history_window: u64,
     config: ClusterConfig,
     without: Vec<&'static str>,
+    only: Option<Vec<&'static str>>,
 }
 
 impl ClusterBuilder {
@@ -90,6 +91,13 @@ impl ClusterBuilder {
         self
     }
 
+    /// Runs only the named controllers: for tests that build their fixtures by hand
+    /// (statuses, events) and check how something reads them.
+    pub fn only_controllers(mut self, names: &[&'static str]) -> Self {
+        self.only = Some(names.to_vec());
+        self
+    }
+
     /// The whole layout.
     pub fn config(mut self, config: ClusterConfig) -> Self {
         self.config = config;
@@ -105,6 +113,9 @@ impl ClusterBuilder {
         crate::kubelet::register_nodes(&mut api, &mut rng, now, &self.config);
         let mut set = controllers::all(&self.config);
         set.retain(|c| !self.without.contains(&c.name()));
+        if let Some(only) = &self.only {
+            set.retain(|c| only.contains(&c.name()));
+        }
         let manager = Manager::new(set, &api);
         let mut cluster = Cluster {
             api,
@@ -182,6 +193,7 @@ impl Cluster {
             history_window: DEFAULT_HISTORY_WINDOW,
             config: ClusterConfig::default(),
             without: Vec::new(),
+            only: None,
         }
     }
 

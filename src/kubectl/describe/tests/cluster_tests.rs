@@ -240,8 +240,8 @@ Metadata:
     Kind:            Node
     Name:            worker01
     UID:             6c1d3f7e-0000-4000-8000-000000000001
-  Resource Version:  15
-  UID:               f7d713e8-fe10-454e-8297-132bb51970db
+  Resource Version:  16
+  UID:               f0612750-cb76-44b1-a8b8-ec3b127b826e
 Spec:
   Holder Identity:         worker01
   Lease Duration Seconds:  40
@@ -268,8 +268,8 @@ Data:
 Kind:             ControllerRevision
 Metadata:
   Creation Timestamp:  2025-01-01T00:00:00Z
-  Resource Version:    16
-  UID:                 ad6805e1-9073-426b-ac51-d9f6a94a2d54
+  Resource Version:    17
+  UID:                 92a756e7-10d2-4afa-b0e7-41ec6fd0a772
 Revision:              1
 Events:                <none>
 ",
@@ -277,7 +277,7 @@ Events:                <none>
     assert_text(
         &h.describe(&format!("event {event_name}")),
         "\
-Name:             watched.1816687ec0570011
+Name:             watched.1816687ec0570012
 Namespace:        default
 Labels:           <none>
 Annotations:      <none>
@@ -290,15 +290,15 @@ Involved Object:
   Kind:              ConfigMap
   Name:              watched
   Namespace:         default
-  Resource Version:  17
-  UID:               502ad7dc-68ed-4564-97a1-550c68ac854e
+  Resource Version:  18
+  UID:               019d5ee2-b120-4aff-af6f-2ed7e1b5922a
 Kind:                Event
 Last Timestamp:      2025-01-01T00:00:00Z
 Message:             ConfigMap synced
 Metadata:
   Creation Timestamp:  2025-01-01T00:00:00Z
-  Resource Version:    18
-  UID:                 66bbd30e-d39c-4892-8da2-abef6640103e
+  Resource Version:    19
+  UID:                 7cf416d0-64d5-4371-a1df-517be883b5b5
 Reason:                Synced
 Reporting Component:   syncer
 Reporting Instance:    

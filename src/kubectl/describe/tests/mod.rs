@@ -34,7 +34,17 @@ impl Harness {
     /// A fresh default cluster (seed 0) at 2025-01-01T00:00:00Z.
     pub fn new() -> Harness {
         Harness {
-            cluster: Cluster::builder().build(),
+            // Fixtures are written by hand (statuses, events), so no controller or kubelet
+            // may change them; only the control plane node is registered.
+            cluster: Cluster::builder()
+                .workers(0)
+                .only_controllers(&[
+                    "namespace-controller",
+                    "serviceaccount-controller",
+                    "endpoint-controller",
+                    "endpointslice-controller",
+                ])
+                .build(),
         }
     }
 

@@ -35,9 +35,9 @@ Containers:
     Host Port:    <none>
     Environment:  <none>
     Mounts:
-      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-ld4n2 (ro)
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wwpfz (ro)
 Volumes:
-  kube-api-access-ld4n2:
+  kube-api-access-wwpfz:
     Type:                    Projected (a volume that contains injected data from multiple sources)
     TokenExpirationSeconds:  3607
     ConfigMapName:           kube-root-ca.crt
@@ -239,7 +239,7 @@ Init Containers:
     Restart Count:  0
     Environment:    <none>
     Mounts:
-      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-ld4n2 (ro)
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wwpfz (ro)
       /work from work (rw)
 Containers:
   web:
@@ -287,7 +287,7 @@ Containers:
       /etc/nginx/conf.d from config (ro)
       /etc/podinfo from podinfo (rw)
       /usr/share/nginx/html from work (rw,path=\"html\")
-      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-ld4n2 (ro)
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wwpfz (ro)
 Conditions:
   Type                        Status
   PodReadyToStartContainers   True 
@@ -317,7 +317,7 @@ Volumes:
     Items:
       metadata.labels -> labels
       limits.cpu -> cpu_limit
-  kube-api-access-ld4n2:
+  kube-api-access-wwpfz:
     Type:                    Projected (a volume that contains injected data from multiple sources)
     TokenExpirationSeconds:  3607
     ConfigMapName:           kube-root-ca.crt
@@ -404,9 +404,9 @@ Containers:
       memory:     128Mi
     Environment:  <none>
     Mounts:
-      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-ld4n2 (ro)
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-wwpfz (ro)
 Volumes:
-  kube-api-access-ld4n2:
+  kube-api-access-wwpfz:
     Type:                    Projected (a volume that contains injected data from multiple sources)
     TokenExpirationSeconds:  3607
     ConfigMapName:           kube-root-ca.crt

@@ -202,7 +202,7 @@ Events:  <none>
     assert_text(
         &h.describe("endpointslices svc-sample"),
         "\
-Name:         svc-sample-5875k
+Name:         svc-sample-jbj94
 Namespace:    default
 Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
               kubernetes.io/service-name=svc-sample

@@ -220,7 +220,7 @@ Volumes:
     Capacity:      
     Access Modes:  
     VolumeMode:    Filesystem
-  kube-api-access-4n2nr:
+  kube-api-access-pfzk7:
     Type:                    Projected (a volume that contains injected data from multiple sources)
     TokenExpirationSeconds:  3607
     ConfigMapName:           kube-root-ca.crt

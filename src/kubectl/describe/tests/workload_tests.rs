@@ -232,10 +232,10 @@ fn describe_job_and_cron_job() {
         "\
 Name:             pi
 Namespace:        default
-Selector:         batch.kubernetes.io/controller-uid=f7d713e8-fe10-454e-8297-132bb51970db
-Labels:           batch.kubernetes.io/controller-uid=f7d713e8-fe10-454e-8297-132bb51970db
+Selector:         batch.kubernetes.io/controller-uid=f0612750-cb76-44b1-a8b8-ec3b127b826e
+Labels:           batch.kubernetes.io/controller-uid=f0612750-cb76-44b1-a8b8-ec3b127b826e
                   batch.kubernetes.io/job-name=pi
-                  controller-uid=f7d713e8-fe10-454e-8297-132bb51970db
+                  controller-uid=f0612750-cb76-44b1-a8b8-ec3b127b826e
                   job-name=pi
 Annotations:      <none>
 Parallelism:      1
@@ -248,9 +248,9 @@ Completed At:     Wed, 01 Jan 2025 00:00:42 +0000
 Duration:         42s
 Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed
 Pod Template:
-  Labels:  batch.kubernetes.io/controller-uid=f7d713e8-fe10-454e-8297-132bb51970db
+  Labels:  batch.kubernetes.io/controller-uid=f0612750-cb76-44b1-a8b8-ec3b127b826e
            batch.kubernetes.io/job-name=pi
-           controller-uid=f7d713e8-fe10-454e-8297-132bb51970db
+           controller-uid=f0612750-cb76-44b1-a8b8-ec3b127b826e
            job-name=pi
   Containers:
    pi:
