@@ -123,6 +123,7 @@ impl ClusterBuilder {
             now,
             manager,
             namespace: "default".to_string(),
+            substitution_depth: 0,
             builder: self,
         };
         cluster.settle();
@@ -182,6 +183,8 @@ pub struct Cluster {
     pub(crate) manager: Manager,
     /// The current context's namespace (`kubectl config set-context --current --namespace`).
     pub(crate) namespace: String,
+    /// How deep the shell is in nested `$(...)` (bounded, so no script recurses forever).
+    pub(crate) substitution_depth: usize,
     builder: ClusterBuilder,
 }
 

@@ -91,6 +91,7 @@ fn run_transcript(path: &Path) -> (String, String) {
     let mut actual = header.clone();
     for (command, _) in &steps {
         actual.push_str(&format!("$ {command}\n"));
+        // The status of a line is its last pipeline's, as in bash (`a || b` is 0 when b is).
         let mut status = 0;
         for (_, out) in run_script(&mut cluster, command, &files) {
             let mut printed = out.combined();
@@ -98,9 +99,7 @@ fn run_transcript(path: &Path) -> (String, String) {
                 printed.push('\n');
             }
             actual.push_str(&printed);
-            if out.exit_code != 0 {
-                status = out.exit_code;
-            }
+            status = out.exit_code;
         }
         if status != 0 {
             actual.push_str(&format!("[exit {status}]\n"));

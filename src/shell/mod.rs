@@ -4,11 +4,13 @@
 //! settle after each one. Text in, text out; no I/O except through `Files`.
 
 pub mod script;
+mod text;
 
 use crate::cluster::{Cluster, CommandOutput};
 use crate::kubectl;
 use crate::sim::{format_go_duration, parse_go_duration};
 pub use script::{parse_script, Connector, Line, Pipeline, SimpleCommand};
+use script::{QSUB_CLOSE, QSUB_OPEN, SUB_CLOSE, SUB_OPEN};
 
 /// Where `-f PATH` and `cat PATH` read from: the host filesystem for `kubeniwa shell`,
 /// the editor's files in the browser.
@@ -34,7 +36,9 @@ impl Files for NoFiles {
     }
 }
 
-/// Runs a whole script, returning each line's text with what it printed.
+/// Runs a whole script, returning what each pipeline printed (in order, with the text of
+/// the line it belongs to), so standard output and error keep their order across `&&`,
+/// `||` and `;`.
 pub fn run_script(
     cluster: &mut Cluster,
     text: &str,
@@ -49,15 +53,19 @@ pub fn run_script(
             )]
         }
     };
-    lines
-        .iter()
-        .map(|line| (line.text.clone(), run_line(cluster, line, files)))
-        .collect()
+    let mut out = Vec::new();
+    for line in &lines {
+        for result in run_line(cluster, line, files) {
+            out.push((line.text.clone(), result));
+        }
+    }
+    out
 }
 
-/// Runs one parsed line: its pipelines in order, honouring `&&` and `||`.
-pub fn run_line(cluster: &mut Cluster, line: &Line, files: &dyn Files) -> CommandOutput {
-    let mut out = CommandOutput::default();
+/// Runs one parsed line: its pipelines in order, honouring `&&` and `||`. Returns what
+/// each pipeline that ran printed; the line's status is the last one's.
+pub fn run_line(cluster: &mut Cluster, line: &Line, files: &dyn Files) -> Vec<CommandOutput> {
+    let mut outputs = Vec::new();
     let mut last_status = 0;
     for pipeline in &line.pipelines {
         let run = match pipeline.connector {
@@ -69,12 +77,10 @@ pub fn run_line(cluster: &mut Cluster, line: &Line, files: &dyn Files) -> Comman
             continue;
         }
         let result = run_pipeline(cluster, pipeline, files);
-        out.stdout.push_str(&result.stdout);
-        out.stderr.push_str(&result.stderr);
         last_status = result.exit_code;
+        outputs.push(result);
     }
-    out.exit_code = last_status;
-    out
+    outputs
 }
 
 fn run_pipeline(cluster: &mut Cluster, pipeline: &Pipeline, files: &dyn Files) -> CommandOutput {
@@ -84,7 +90,8 @@ fn run_pipeline(cluster: &mut Cluster, pipeline: &Pipeline, files: &dyn Files) -
     let n = pipeline.commands.len();
     for (i, cmd) in pipeline.commands.iter().enumerate() {
         let input = cmd.heredoc.clone().or(stdin.take());
-        let result = run_argv(cluster, &cmd.argv, input.as_deref(), files);
+        let argv = expand(cluster, &cmd.argv, files, &mut stderr);
+        let result = run_argv(cluster, &argv, input.as_deref(), files);
         cluster.settle();
         stderr.push_str(&result.stderr);
         if i + 1 < n {
@@ -95,6 +102,74 @@ fn run_pipeline(cluster: &mut Cluster, pipeline: &Pipeline, files: &dyn Files) -
     }
     last.stderr = stderr;
     last
+}
+
+/// How deep `$(...)` may nest, so a self-referencing script cannot recurse forever.
+const MAX_SUBSTITUTION_DEPTH: usize = 8;
+
+/// Expands command substitutions: each `$(script)` runs now and is replaced by its
+/// standard output without trailing newlines; an unquoted substitution that is a whole
+/// word splits into words on whitespace (an empty result is no word at all), as bash does.
+fn expand(
+    cluster: &mut Cluster,
+    argv: &[String],
+    files: &dyn Files,
+    stderr: &mut String,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in argv {
+        if !word.contains([SUB_OPEN, QSUB_OPEN]) {
+            out.push(word.clone());
+            continue;
+        }
+        let whole_unquoted = word.starts_with(SUB_OPEN)
+            && word.ends_with(SUB_CLOSE)
+            && word.matches(SUB_OPEN).count() == 1;
+        let mut text = String::new();
+        let mut rest = word.as_str();
+        while let Some(start) = rest.find([SUB_OPEN, QSUB_OPEN]) {
+            text.push_str(&rest[..start]);
+            let open = rest[start..].chars().next().unwrap_or(SUB_OPEN);
+            let close = if open == SUB_OPEN {
+                SUB_CLOSE
+            } else {
+                QSUB_CLOSE
+            };
+            let after = &rest[start + open.len_utf8()..];
+            let end = after.find(close).unwrap_or(after.len());
+            let script = &after[..end];
+            let result = substitute(cluster, script, files);
+            stderr.push_str(&result.stderr);
+            text.push_str(result.stdout.trim_end_matches('\n'));
+            rest = after.get(end + close.len_utf8()..).unwrap_or("");
+        }
+        text.push_str(rest);
+        if whole_unquoted {
+            out.extend(text.split_whitespace().map(String::from));
+        } else {
+            out.push(text);
+        }
+    }
+    out
+}
+
+/// Runs the script of one substitution (with a nesting limit).
+fn substitute(cluster: &mut Cluster, script: &str, files: &dyn Files) -> CommandOutput {
+    if cluster.substitution_depth >= MAX_SUBSTITUTION_DEPTH {
+        return CommandOutput::fail(
+            "bash: maximum nesting of command substitution exceeded\n",
+            1,
+        );
+    }
+    cluster.substitution_depth += 1;
+    let mut out = CommandOutput::default();
+    for (_, r) in run_script(cluster, script, files) {
+        out.stdout.push_str(&r.stdout);
+        out.stderr.push_str(&r.stderr);
+        out.exit_code = r.exit_code;
+    }
+    cluster.substitution_depth -= 1;
+    out
 }
 
 /// Runs one command with its words and standard input.
@@ -113,6 +188,9 @@ pub fn run_argv(
         "echo" => echo(args),
         "cat" => cat(args, stdin, files),
         "sleep" => sleep(cluster, args),
+        "head" | "tail" => text::head_tail(program, args, stdin, files),
+        "grep" => text::grep(args, stdin, files),
+        "wc" => text::wc(args, stdin, files),
         "kubeniwa" => kubeniwa(cluster, args),
         "true" => CommandOutput::default(),
         "false" => CommandOutput {

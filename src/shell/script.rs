@@ -204,7 +204,50 @@ fn open_quote(text: &str) -> bool {
     single || double
 }
 
+/// Marks a command substitution `$(...)` inside a word until the command runs: the
+/// substituted script sits between `SUB_OPEN` and `SUB_CLOSE` (or the quoted pair, whose
+/// result is not split into words). Private-use characters, removed from user input first.
+pub const SUB_OPEN: char = '\u{E000}';
+/// See `SUB_OPEN`.
+pub const SUB_CLOSE: char = '\u{E001}';
+/// `$(...)` inside double quotes: the result stays one word.
+pub const QSUB_OPEN: char = '\u{E002}';
+/// See `QSUB_OPEN`.
+pub const QSUB_CLOSE: char = '\u{E003}';
+
+/// Reads `$(...)` starting at `chars[i]` (the `$`): returns the inner script and the index
+/// after the closing parenthesis, honouring nested parentheses and quotes.
+fn read_substitution(chars: &[char], i: usize) -> Result<(String, usize), String> {
+    let mut depth = 0usize;
+    let mut j = i + 1;
+    let mut single = false;
+    let mut double = false;
+    while j < chars.len() {
+        let c = chars[j];
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '(' if !single && !double => depth += 1,
+            ')' if !single && !double => {
+                depth -= 1;
+                if depth == 0 {
+                    let inner: String = chars[i + 2..j].iter().collect();
+                    return Ok((inner, j + 1));
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    Err("unexpected EOF while looking for matching `)'".to_string())
+}
+
 fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(*c, SUB_OPEN | SUB_CLOSE | QSUB_OPEN | QSUB_CLOSE))
+        .collect();
+    let text = text.as_str();
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -240,6 +283,14 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 in_word = true;
                 i += 1;
                 while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '$' && chars.get(i + 1) == Some(&'(') {
+                        let (inner, next) = read_substitution(&chars, i)?;
+                        word.push(QSUB_OPEN);
+                        word.push_str(&inner);
+                        word.push(QSUB_CLOSE);
+                        i = next;
+                        continue;
+                    }
                     if chars[i] == '\\'
                         && i + 1 < chars.len()
                         && matches!(chars[i + 1], '"' | '\\' | '$' | '`')
@@ -306,6 +357,14 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     strip_tabs,
                 });
             }
+            '$' if chars.get(i + 1) == Some(&'(') => {
+                let (inner, next) = read_substitution(&chars, i)?;
+                in_word = true;
+                word.push(SUB_OPEN);
+                word.push_str(&inner);
+                word.push(SUB_CLOSE);
+                i = next;
+            }
             _ => {
                 in_word = true;
                 word.push(c);
@@ -369,6 +428,21 @@ mod tests {
         assert_eq!(p[1].connector, Connector::And);
         assert_eq!(p[2].connector, Connector::Always);
         assert_eq!(p[3].connector, Connector::Or);
+    }
+
+    #[test]
+    fn command_substitution_is_kept_for_run_time() {
+        let a = argvs("kubectl delete $(kubectl get po -o name | head -1) \"x $(echo a)\"");
+        assert_eq!(
+            a[0][0],
+            vec![
+                "kubectl".to_string(),
+                "delete".to_string(),
+                format!("{SUB_OPEN}kubectl get po -o name | head -1{SUB_CLOSE}"),
+                format!("x {QSUB_OPEN}echo a{QSUB_CLOSE}"),
+            ]
+        );
+        assert!(parse_script("echo $(echo").is_err());
     }
 
     #[test]
