@@ -8,6 +8,7 @@ pub mod client;
 pub mod controllers;
 pub mod kubectl;
 pub mod model;
+pub mod scheduler;
 pub mod shell;
 pub mod sim;
 pub mod store;

@@ -78,5 +78,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController),
         Box::new(serviceaccount::ServiceAccountController),
+        Box::new(crate::scheduler::Scheduler::default()),
     ]
 }

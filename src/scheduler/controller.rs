@@ -1,0 +1,386 @@
+//! The scheduler as a controller of the Manager (`default-scheduler`, writing as
+//! `Actor::Scheduler`). A reconcile is one scheduling pass: it lists pods and nodes once,
+//! builds a `Snapshot`, and places every active pending pod in queue order, each against
+//! the snapshot as the earlier ones left it. That is upstream's loop over `activeQ` with
+//! its cache, rebuilt from the API on every pass, since controllers keep no state.
+//!
+//! Keys are pending pods and the queue's two "move" keys (see `queue.rs`). A pod key whose
+//! pod was already handled (bound by an earlier pass, or failed after the event that
+//! queued it) costs one GET; only keys that need a pass pay for the LISTs.
+
+use std::rc::Rc;
+
+use k8s_openapi::api::core::v1::{Pod, PodCondition};
+
+use crate::apiserver::{
+    ApiError, ApiServer, Ctx, DeleteOptions, ListOptions, Subresource, WatchEvent,
+};
+use crate::client::events::{record_event, EventType};
+use crate::controllers::{Action, Controller, ObjectRef, ReconcileCtx, ReconcileError};
+use crate::model::{Kind, Object};
+use crate::scheduler::algorithm::{
+    chosen_index, num_feasible_nodes_to_find, schedule_one, Attempt,
+};
+use crate::scheduler::framework::Profile;
+use crate::scheduler::plugins::default_profile;
+use crate::scheduler::podinfo::PodInfo;
+use crate::scheduler::preemption::Nomination;
+use crate::scheduler::queue::{self, QueuedPod, MOVE_AFFINITY, UNSCHEDULABLE_FLUSH_MS};
+use crate::scheduler::snapshot::{ClusterLists, Snapshot};
+use crate::sim::Actor;
+
+/// Upstream `validation.NoteLengthLimit`: event messages are cut to 1 KiB.
+const NOTE_LENGTH_LIMIT: usize = 1024;
+
+/// The scheduler controller.
+pub struct Scheduler {
+    profile: Profile,
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler {
+            profile: default_profile(),
+        }
+    }
+}
+
+/// Which pending pods a pass schedules.
+enum Batch<'a> {
+    /// Active pods plus this one.
+    Pod(&'a str, &'a str),
+    /// Active pods plus every unschedulable one.
+    MoveAll,
+    /// Active pods plus unschedulable ones waiting for other pods.
+    MoveAffinity,
+}
+
+impl Controller for Scheduler {
+    fn name(&self) -> &'static str {
+        self.profile.scheduler_name
+    }
+
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Pod, Kind::Node]
+    }
+
+    fn keys_for(&self, event: &WatchEvent, _api: &ApiServer) -> Vec<ObjectRef> {
+        queue::keys_for(event, self.profile.scheduler_name)
+    }
+
+    fn reconcile(&self, key: &ObjectRef, rc: &mut ReconcileCtx) -> Result<Action, ReconcileError> {
+        rc.meta.actor = Actor::Scheduler;
+        let batch = match (key.kind, key.namespace.as_str(), key.name.as_str()) {
+            (Kind::Pod, "", MOVE_AFFINITY) => Batch::MoveAffinity,
+            (Kind::Pod, "", _) | (Kind::Node, _, _) => Batch::MoveAll,
+            (Kind::Pod, ns, name) => Batch::Pod(ns, name),
+            _ => return Ok(Action::Done),
+        };
+        if let Batch::Pod(ns, name) = batch {
+            let Some(obj) = rc.api.try_get(Kind::Pod, ns, name) else {
+                return Ok(Action::Done);
+            };
+            if !queue::is_pending(&obj, self.profile.scheduler_name) {
+                return Ok(Action::Done);
+            }
+            if !self.needs_attempt(&obj, rc.meta.cause) {
+                return Ok(Action::RequeueAfter(UNSCHEDULABLE_FLUSH_MS));
+            }
+        }
+        self.pass(&batch, rc)?;
+        if let Batch::Pod(ns, name) = batch {
+            let still_pending = rc
+                .api
+                .try_get(Kind::Pod, ns, name)
+                .is_some_and(|o| queue::is_pending(&o, self.profile.scheduler_name));
+            if still_pending {
+                return Ok(Action::RequeueAfter(UNSCHEDULABLE_FLUSH_MS));
+            }
+        }
+        Ok(Action::Done)
+    }
+}
+
+fn resource_version(obj: &Object) -> u64 {
+    obj.meta()
+        .resource_version
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn as_pod(obj: &Object) -> Option<&Pod> {
+    match obj {
+        Object::Pod(p) => Some(p),
+        _ => None,
+    }
+}
+
+impl Scheduler {
+    /// Whether a pending pod should be tried now: it is active, or the event that queued
+    /// its key is newer than its last failure (or a timer fired: no cause).
+    fn needs_attempt(&self, obj: &Object, cause: Option<u64>) -> bool {
+        let unschedulable = as_pod(obj).is_some_and(queue::marked_unschedulable);
+        !unschedulable || cause.is_none_or(|c| c >= resource_version(obj))
+    }
+
+    /// One scheduling pass.
+    fn pass(&self, batch: &Batch, rc: &mut ReconcileCtx) -> Result<(), ReconcileError> {
+        let name = self.profile.scheduler_name;
+        let prefix = ApiServer::prefix(Kind::Pod, None);
+        let mut all = Vec::new();
+        let mut pending: Vec<QueuedPod> = Vec::new();
+        for kv in rc.api.store().range(&prefix) {
+            let obj = kv.value.clone();
+            if queue::is_pending(&obj, name) {
+                let pod = as_pod(&obj);
+                let unschedulable = pod.is_some_and(queue::marked_unschedulable);
+                let include = !unschedulable
+                    || match batch {
+                        Batch::Pod(ns, n) => obj.namespace() == *ns && obj.name() == *n,
+                        Batch::MoveAll => true,
+                        Batch::MoveAffinity => pod.is_some_and(queue::waits_for_other_pods),
+                    };
+                if include {
+                    pending.push(QueuedPod {
+                        created: kv.create_revision,
+                        obj: obj.clone(),
+                    });
+                }
+            }
+            all.push(obj);
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        pending.sort_by(queue::queue_order);
+        let nodes = rc.api.list(Kind::Node, None, &ListOptions::default())?;
+        let mut snap = Snapshot::new(nodes, &all, cluster_lists(rc.api)?);
+        let n = snap.nodes.len();
+        let mut next_start = if num_feasible_nodes_to_find(n) < n {
+            rc.rng.below(n as u64) as usize
+        } else {
+            0
+        };
+        let mut first_error = None;
+        for queued in pending {
+            let Some(info) = PodInfo::new(queued.obj.clone()) else {
+                continue;
+            };
+            let info = Rc::new(info);
+            let attempt = schedule_one(&self.profile, &snap, &info, &mut next_start, rc.rng);
+            let result = match chosen_index(&snap, &attempt.decision) {
+                Some(idx) => {
+                    bind(rc, &info, &snap.nodes[idx].name).map(|_| snap.assume(&info, idx))
+                }
+                None => fail(rc, &info, &attempt),
+            };
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
+        }
+        match first_error {
+            Some(e) => Err(ReconcileError(e)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn cluster_lists(api: &ApiServer) -> Result<ClusterLists, ApiError> {
+    let all = ListOptions::default();
+    let mut lists = ClusterLists::default();
+    for ns in api.list(Kind::Namespace, None, &all)? {
+        let labels = ns.meta().labels.clone().unwrap_or_default();
+        lists.namespaces.insert(ns.name().to_string(), labels);
+    }
+    lists.services = api.list(Kind::Service, None, &all)?;
+    for rs in api.list(Kind::ReplicaSet, None, &all)? {
+        let key = (rs.namespace().to_string(), rs.name().to_string());
+        lists.replica_sets.insert(key, rs);
+    }
+    for ss in api.list(Kind::StatefulSet, None, &all)? {
+        let key = (ss.namespace().to_string(), ss.name().to_string());
+        lists.stateful_sets.insert(key, ss);
+    }
+    Ok(lists)
+}
+
+fn ctx<'a>(rc: &'a mut ReconcileCtx) -> (Ctx<'a>, &'a mut ApiServer) {
+    (Ctx::new(rc.now, rc.rng, rc.meta.clone()), rc.api)
+}
+
+/// Binds the pod (pods/binding) and records `Scheduled`.
+fn bind(rc: &mut ReconcileCtx, pod: &PodInfo, node: &str) -> Result<(), ApiError> {
+    let (mut c, api) = ctx(rc);
+    let bound = api.bind(&mut c, pod.namespace(), pod.name(), node)?;
+    let msg = format!(
+        "Successfully assigned {}/{} to {node}",
+        pod.namespace(),
+        pod.name()
+    );
+    record_event(
+        api,
+        &mut c,
+        &bound,
+        EventType::Normal,
+        "Scheduled",
+        &msg,
+        "default-scheduler",
+        None,
+    )?;
+    Ok(())
+}
+
+/// Records `FailedScheduling`, carries out a preemption, and updates the pod's
+/// `PodScheduled` condition and `nominatedNodeName` (upstream `handleSchedulingFailure`).
+fn fail(rc: &mut ReconcileCtx, pod: &PodInfo, attempt: &Attempt) -> Result<(), ApiError> {
+    let message = attempt.decision.failure_message().unwrap_or_default();
+    // The nominated node: a preemption nominates one; a PostFilter verdict without a
+    // candidate clears it; an ineligible pod keeps what it has.
+    let mut nominated = pod
+        .pod()
+        .status
+        .as_ref()
+        .and_then(|s| s.nominated_node_name.clone());
+    if let Some(n) = &attempt.nomination {
+        preempt(rc, pod, n)?;
+        nominated = Some(n.node.to_string());
+    } else if attempt
+        .decision
+        .post_filter
+        .as_deref()
+        .is_none_or(|m| !m.contains("not eligible"))
+    {
+        nominated = None;
+    }
+    let (mut c, api) = ctx(rc);
+    let note = truncate(&message);
+    record_event(
+        api,
+        &mut c,
+        pod.object(),
+        EventType::Warning,
+        "FailedScheduling",
+        &note,
+        "default-scheduler",
+        None,
+    )?;
+    let mut updated = pod.pod().clone();
+    let status = updated.status.get_or_insert_with(Default::default);
+    let changed = update_condition(
+        status.conditions.get_or_insert_with(Vec::new),
+        PodCondition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            reason: Some("Unschedulable".into()),
+            message: Some(message),
+            ..Default::default()
+        },
+        &c.now.to_k8s_time(),
+    );
+    let nominated = nominated.filter(|n| !n.is_empty());
+    let nnn_changed = status
+        .nominated_node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+        != nominated.as_deref();
+    if !changed && !nnn_changed {
+        return Ok(());
+    }
+    status.nominated_node_name = nominated;
+    api.update(&mut c, Object::Pod(updated), Subresource::Status)?;
+    Ok(())
+}
+
+/// Evicts the victims of a preemption (upstream `prepareCandidate`): each gets the
+/// `DisruptionTarget` condition, is deleted, and gets a `Preempted` event.
+fn preempt(rc: &mut ReconcileCtx, preemptor: &PodInfo, n: &Nomination) -> Result<(), ApiError> {
+    let (mut c, api) = ctx(rc);
+    let uid = preemptor.pod().metadata.uid.clone().unwrap_or_default();
+    for victim in &n.victims {
+        let Some(current) = api.try_get(Kind::Pod, victim.namespace(), victim.name()) else {
+            continue;
+        };
+        let Object::Pod(mut p) = (*current).clone() else {
+            continue;
+        };
+        let status = p.status.get_or_insert_with(Default::default);
+        let changed = update_condition(
+            status.conditions.get_or_insert_with(Vec::new),
+            PodCondition {
+                type_: "DisruptionTarget".into(),
+                status: "True".into(),
+                reason: Some("PreemptionByScheduler".into()),
+                message: Some(
+                    "default-scheduler: preempting to accommodate a higher priority pod".into(),
+                ),
+                ..Default::default()
+            },
+            &c.now.to_k8s_time(),
+        );
+        if changed {
+            api.update(&mut c, Object::Pod(p), Subresource::Status)?;
+        }
+        match api.delete(
+            &mut c,
+            Kind::Pod,
+            victim.namespace(),
+            victim.name(),
+            &DeleteOptions::default(),
+        ) {
+            Ok(_) | Err(ApiError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let msg = format!("Preempted by pod {uid} on node {}", n.node);
+        record_event(
+            api,
+            &mut c,
+            victim.object(),
+            EventType::Normal,
+            "Preempted",
+            &msg,
+            "default-scheduler",
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Upstream `podutil.UpdatePodCondition`: replaces the condition of the same type,
+/// keeping `lastTransitionTime` when the status is unchanged. Returns whether anything
+/// changed.
+pub fn update_condition(
+    conditions: &mut Vec<PodCondition>,
+    mut new: PodCondition,
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> bool {
+    match conditions.iter_mut().find(|c| c.type_ == new.type_) {
+        None => {
+            new.last_transition_time = Some(now.clone());
+            conditions.push(new);
+            true
+        }
+        Some(old) => {
+            new.last_transition_time = if old.status == new.status {
+                old.last_transition_time.clone()
+            } else {
+                Some(now.clone())
+            };
+            let changed = *old != new;
+            *old = new;
+            changed
+        }
+    }
+}
+
+/// Upstream `truncateMessage`: messages longer than 1024 bytes end in ` ...`.
+fn truncate(message: &str) -> String {
+    if message.len() <= NOTE_LENGTH_LIMIT {
+        return message.to_string();
+    }
+    let mut cut = NOTE_LENGTH_LIMIT - 4;
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{} ...", &message[..cut])
+}

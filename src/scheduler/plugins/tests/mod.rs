@@ -1,0 +1,1 @@
+//! Unit tests of the plugins, one file per plugin, restating upstream cases.
