@@ -56,18 +56,15 @@ pub(super) fn bind(
             format!("pod {name} is being deleted, cannot be assigned to a host"),
         ));
     }
-    let spec = pod.spec.clone().unwrap_or_default();
-    if let Some(assigned) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+    let spec = pod.spec.as_ref();
+    if let Some(assigned) = spec.and_then(|s| s.node_name.as_deref()).filter(|n| !n.is_empty()) {
         return Err(conflict(
             name,
             format!("pod {name} is already assigned to node \"{assigned}\""),
         ));
     }
-    if spec
-        .scheduling_gates
-        .as_ref()
-        .is_some_and(|g| !g.is_empty())
-    {
+    let gated = spec.and_then(|s| s.scheduling_gates.as_ref());
+    if gated.is_some_and(|g| !g.is_empty()) {
         return Err(conflict(
             name,
             format!("pod {name} has non-empty .spec.schedulingGates"),

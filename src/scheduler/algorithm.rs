@@ -252,7 +252,8 @@ fn find_feasible(
 ) -> Vec<usize> {
     let len = nodes.len();
     let want = num_feasible_nodes_to_find(len);
-    let mut feasible = Vec::new();
+    let mut feasible = Vec::with_capacity(want.min(len));
+    decision.filtered.reserve(want.min(len));
     let mut processed = 0;
     if len > 0 {
         for i in 0..len {

@@ -17,21 +17,21 @@ pub const NAME: &str = "NodeResourcesBalancedAllocation";
 /// Upstream `balancedResourceScorer`: 100 × (1 - standard deviation of the requested
 /// fractions), each fraction capped at 1; resources the node has none of are left out.
 pub fn balanced_score(requested: &[i64], allocatable: &[i64]) -> i64 {
-    let fractions: Vec<f64> = requested
-        .iter()
-        .zip(allocatable)
-        .filter(|(_, a)| **a != 0)
-        .map(|(r, a)| (*r as f64 / *a as f64).min(1.0))
-        .collect();
-    let std = match fractions.len() {
+    let mut fractions = [0f64; 8];
+    let mut n = 0;
+    for (r, a) in requested.iter().zip(allocatable) {
+        if *a == 0 || n == fractions.len() {
+            continue;
+        }
+        fractions[n] = (*r as f64 / *a as f64).min(1.0);
+        n += 1;
+    }
+    let fractions = &fractions[..n];
+    let std = match n {
         2 => ((fractions[0] - fractions[1]) / 2.0).abs(),
         n if n > 2 => {
             let mean = fractions.iter().sum::<f64>() / n as f64;
-            let var = fractions
-                .iter()
-                .map(|f| (f - mean) * (f - mean))
-                .sum::<f64>()
-                / n as f64;
+            let var = fractions.iter().map(|f| (f - mean) * (f - mean)).sum::<f64>() / n as f64;
             var.sqrt()
         }
         _ => 0.0,

@@ -47,6 +47,11 @@ impl ScorePlugin for ImageLocality {
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, snap: &Snapshot) -> i64 {
         let spec = pod.spec();
+        let count = spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len();
+        let images = node.node().status.as_ref().and_then(|s| s.images.as_ref());
+        if images.is_none_or(|i| i.is_empty()) {
+            return calculate_priority(0, count);
+        }
         let containers: Vec<&str> = spec
             .init_containers
             .iter()
@@ -54,23 +59,19 @@ impl ScorePlugin for ImageLocality {
             .chain(spec.containers.iter())
             .filter_map(|c| c.image.as_deref())
             .collect();
-        let images = node.node().status.as_ref().and_then(|s| s.images.as_ref());
+        let states = snap.image_states();
+        let total = snap.nodes.len().max(1) as f64;
         let mut sum = 0i64;
-        if images.is_some_and(|i| !i.is_empty()) {
-            let states = snap.image_states();
-            let total = snap.nodes.len().max(1) as f64;
-            for image in &containers {
-                let name = normalized_image_name(image);
-                let here = images
-                    .into_iter()
-                    .flatten()
-                    .any(|i| i.names.iter().flatten().any(|n| *n == name));
-                if let (true, Some((size, nodes))) = (here, states.get(&name)) {
-                    sum += (*size as f64 * (*nodes as f64 / total)) as i64;
-                }
+        for image in &containers {
+            let name = normalized_image_name(image);
+            let here = images
+                .into_iter()
+                .flatten()
+                .any(|i| i.names.iter().flatten().any(|n| *n == name));
+            if let (true, Some((size, nodes))) = (here, states.get(&name)) {
+                sum += (*size as f64 * (*nodes as f64 / total)) as i64;
             }
         }
-        let count = spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len();
         calculate_priority(sum, count)
     }
 }

@@ -41,8 +41,7 @@ impl FilterPlugin for NodeUnschedulable {
     }
 
     fn filter(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<(), Rejection> {
-        let cordoned = node.node().spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
-        if fits(cordoned, pod) {
+        if fits(node.unschedulable, pod) {
             Ok(())
         } else {
             Err(Rejection::unresolvable(ERR_REASON))

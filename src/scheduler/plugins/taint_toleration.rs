@@ -6,7 +6,9 @@
 use crate::scheduler::framework::{
     default_normalize, CycleState, FilterPlugin, Rejection, ScorePlugin,
 };
-use crate::scheduler::plugins::helpers::{first_untolerated, tolerations_tolerate};
+use k8s_openapi::api::core::v1::{Taint, Toleration};
+
+use crate::scheduler::plugins::helpers::{first_untolerated, tolerates};
 use crate::scheduler::podinfo::PodInfo;
 use crate::scheduler::snapshot::{NodeInfo, Snapshot};
 
@@ -20,24 +22,14 @@ pub fn reason(key: &str, value: &str) -> String {
 
 /// How many `PreferNoSchedule` taints of the node the pod does not tolerate; only
 /// tolerations with no effect or `PreferNoSchedule` count.
-pub fn intolerable_prefer_no_schedule(node: &NodeInfo, pod: &PodInfo) -> i64 {
-    let tolerations: Vec<_> = pod
-        .spec()
-        .tolerations
-        .iter()
-        .flatten()
-        .filter(|t| {
-            matches!(
-                t.effect.as_deref(),
-                None | Some("") | Some("PreferNoSchedule")
-            )
-        })
-        .cloned()
-        .collect();
-    node.taints()
+pub fn intolerable_prefer_no_schedule(taints: &[Taint], tolerations: &[Toleration]) -> i64 {
+    let counts = |t: &Toleration| {
+        matches!(t.effect.as_deref(), None | Some("") | Some("PreferNoSchedule"))
+    };
+    taints
         .iter()
         .filter(|t| t.effect == "PreferNoSchedule")
-        .filter(|t| !tolerations_tolerate(&tolerations, t))
+        .filter(|t| !tolerations.iter().any(|tol| counts(tol) && tolerates(tol, t)))
         .count() as i64
 }
 
@@ -67,7 +59,11 @@ impl ScorePlugin for TaintToleration {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &Snapshot) -> i64 {
-        intolerable_prefer_no_schedule(node, pod)
+        let taints = node.taints();
+        if taints.is_empty() {
+            return 0;
+        }
+        intolerable_prefer_no_schedule(taints, pod.spec().tolerations.as_deref().unwrap_or_default())
     }
 
     fn normalize(&self, _: &CycleState, _: &[&NodeInfo], scores: &mut [i64]) {

@@ -7,22 +7,24 @@
 //! minimum is 1; placing a matching pod on `a` gives skew 2 + 1 - 1 = 2 > 1 (rejected),
 //! on `b` 1 + 1 - 1 = 1 (fits).
 
-use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use super::{constraints_for, count_matching, has_all_keys, Constraint, PodTopologySpread, NAME};
+use super::{constraints_for, Constraint, PodTopologySpread, NAME};
 use super::{ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH};
 use crate::scheduler::framework::{CycleState, FilterPlugin, PreFilter, Rejection};
 use crate::scheduler::plugins::helpers::RequiredNodeAffinity;
 use crate::scheduler::podinfo::PodInfo;
-use crate::scheduler::snapshot::{NodeInfo, Snapshot};
+use crate::scheduler::snapshot::{Domains, NodeInfo, Snapshot};
 
 const PRE_FILTER_KEY: &str = "PreFilterPodTopologySpread";
 
 /// Matching-pod counts per constraint and domain.
 pub struct FilterState {
     constraints: Vec<Constraint>,
-    /// Per constraint: topology value → matching pods.
-    counts: Vec<BTreeMap<String, i64>>,
+    domains: Vec<Rc<Domains>>,
+    /// Per constraint and domain: matching pods, or `None` when no eligible node is in
+    /// the domain.
+    counts: Vec<Vec<Option<i64>>>,
 }
 
 impl FilterState {
@@ -30,54 +32,54 @@ impl FilterState {
     /// fewer domains than `minDomains`.
     fn min_match(&self, i: usize) -> i64 {
         let counts = &self.counts[i];
-        if (counts.len() as i64) < i64::from(self.constraints[i].min_domains) {
+        let domains = counts.iter().flatten().count() as i64;
+        if domains < i64::from(self.constraints[i].min_domains) {
             return 0;
         }
-        counts
-            .values()
-            .copied()
-            .min()
-            .unwrap_or(i64::from(i32::MAX))
+        counts.iter().flatten().copied().min().unwrap_or(i64::from(i32::MAX))
     }
 }
 
-/// Builds the counts (upstream `calPreFilterState`).
-pub fn pre_filter_state(
-    pod: &PodInfo,
-    snap: &Snapshot,
-    constraints: Vec<Constraint>,
-) -> FilterState {
+/// Builds the counts (upstream `calPreFilterState`): over every node that has all the
+/// topology keys and passes each constraint's node inclusion policies.
+pub fn pre_filter_state(pod: &PodInfo, snap: &Snapshot, constraints: Vec<Constraint>) -> FilterState {
     let affinity = RequiredNodeAffinity::of(pod.spec());
-    let mut counts = vec![BTreeMap::new(); constraints.len()];
+    let counters: Vec<_> = constraints
+        .iter()
+        .map(|c| snap.counter(pod.namespace(), &c.selector))
+        .collect();
+    let domains: Vec<Rc<Domains>> = constraints.iter().map(|c| snap.domains(&c.topology_key)).collect();
+    let mut counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; d.values.len()]).collect();
     for node in &snap.nodes {
-        let labels = node.labels();
-        if !has_all_keys(labels, &constraints) {
+        let idx = node.index;
+        if !domains.iter().all(|d| d.has_label[idx]) {
             continue;
         }
         for (i, c) in constraints.iter().enumerate() {
             if !c.includes(pod, node.node(), &affinity) {
                 continue;
             }
-            let value = labels.get(&c.topology_key).cloned().unwrap_or_default();
-            let n = count_matching(node.pods(), &c.selector, pod.namespace());
-            *counts[i].entry(value).or_insert(0) += n;
+            let n = snap.count(counters[i], idx);
+            let slot = &mut counts[i][domains[i].of_node[idx]];
+            *slot = Some(slot.unwrap_or(0) + n);
         }
     }
     FilterState {
         constraints,
+        domains,
         counts,
     }
 }
 
 /// Upstream `Filter`'s check for one node.
 pub fn fits(state: &FilterState, pod: &PodInfo, node: &NodeInfo) -> Result<(), Rejection> {
-    let labels = node.labels();
     for (i, c) in state.constraints.iter().enumerate() {
-        let Some(value) = labels.get(&c.topology_key) else {
+        let d = &state.domains[i];
+        if !d.has_label.get(node.index).copied().unwrap_or(false) {
             return Err(Rejection::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH));
-        };
+        }
         let self_match = i64::from(c.selector.matches(pod.labels()));
-        let match_num = state.counts[i].get(value).copied().unwrap_or(0);
+        let match_num = state.counts[i][d.of_node[node.index]].unwrap_or(0);
         let skew = match_num + self_match - state.min_match(i);
         if skew > i64::from(c.max_skew) {
             return Err(Rejection::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH));

@@ -22,7 +22,7 @@ use crate::model::selector::LabelSelector;
 use crate::model::Object;
 use crate::scheduler::plugins::helpers::{first_untolerated, RequiredNodeAffinity};
 use crate::scheduler::podinfo::{PodInfo, LABEL_HOSTNAME, LABEL_ZONE};
-use crate::scheduler::snapshot::{NodePods, Snapshot};
+use crate::scheduler::snapshot::Snapshot;
 
 /// The plugin's name.
 pub const NAME: &str = "PodTopologySpread";
@@ -194,26 +194,6 @@ pub fn default_selector(pod: &PodInfo, snap: &Snapshot) -> LabelSelector {
         merged.match_labels = Some(labels);
     }
     LabelSelector::from_label_selector(&merged).unwrap_or_else(|_| LabelSelector::everything())
-}
-
-/// Upstream `countPodsMatchSelector`: pods in the namespace, not terminating, whose
-/// labels the selector matches. An empty selector counts nothing.
-pub fn count_matching(pods: &NodePods, selector: &LabelSelector, ns: &str) -> i64 {
-    if selector.is_empty() {
-        return 0;
-    }
-    pods.pods
-        .iter()
-        .filter(|p| !p.terminating() && p.namespace() == ns && selector.matches(p.labels()))
-        .count() as i64
-}
-
-/// Whether the node has every constraint's topology key (upstream
-/// `nodeLabelsMatchSpreadConstraints`).
-pub fn has_all_keys(labels: &BTreeMap<String, String>, constraints: &[Constraint]) -> bool {
-    constraints
-        .iter()
-        .all(|c| labels.contains_key(&c.topology_key))
 }
 
 /// See the module documentation.

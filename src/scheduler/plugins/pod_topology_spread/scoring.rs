@@ -11,24 +11,28 @@
 //! With the cluster's default constraints a node needs only the labels it has: a node
 //! without a zone label still takes part in hostname spreading.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::{constraints_for, count_matching, has_all_keys, Constraint, PodTopologySpread, NAME};
+use super::{constraints_for, Constraint, PodTopologySpread, NAME};
 use crate::scheduler::framework::{CycleState, PreScore, ScorePlugin, MAX_NODE_SCORE};
 use crate::scheduler::plugins::helpers::RequiredNodeAffinity;
 use crate::scheduler::podinfo::{PodInfo, LABEL_HOSTNAME};
-use crate::scheduler::snapshot::{NodeInfo, Snapshot};
+use crate::scheduler::snapshot::{Counter, Domains, NodeInfo, Snapshot};
 
 const PRE_SCORE_KEY: &str = "PreScorePodTopologySpread";
 
 /// Counts and weights for scoring.
 pub struct ScoreState {
     constraints: Vec<Constraint>,
-    /// Feasible nodes missing a required topology key: they score 0.
-    ignored: BTreeSet<Rc<str>>,
-    /// Per constraint (hostname ones stay empty: counted per node): value → pods.
-    counts: Vec<BTreeMap<String, i64>>,
+    /// Per constraint: the snapshot's counts for its selector.
+    counters: Vec<Counter>,
+    /// Per constraint: its topology key's domains.
+    domains: Vec<Rc<Domains>>,
+    /// Per node index: a feasible node missing a required topology key (scores 0).
+    ignored: Vec<bool>,
+    /// Per constraint and domain (hostname constraints are counted per node instead):
+    /// matching pods, `None` for domains no feasible node is in.
+    counts: Vec<Vec<Option<i64>>>,
     /// Per constraint: `ln(domains + 2)`.
     weights: Vec<f64>,
 }
@@ -40,65 +44,64 @@ pub fn pre_score_state(
     snap: &Snapshot,
     constraints: Vec<Constraint>,
 ) -> ScoreState {
-    let own = pod
+    // A pod's own constraints need nodes with every key; the cluster defaults do not,
+    // so nodes without a zone label still take part in hostname spreading.
+    let require_all = pod
         .spec()
         .topology_spread_constraints
         .as_ref()
         .is_some_and(|c| !c.is_empty());
-    let require_all = own;
-    let n = constraints.len();
-    let mut ignored = BTreeSet::new();
-    let mut counts = vec![BTreeMap::new(); n];
-    // Values some feasible node really carries: only those counts are ever read.
-    let mut present = vec![BTreeSet::new(); n];
-    let mut sizes = vec![0usize; n];
+    let domains: Vec<Rc<Domains>> = constraints.iter().map(|c| snap.domains(&c.topology_key)).collect();
+    let hostname: Vec<bool> = constraints.iter().map(|c| c.topology_key == LABEL_HOSTNAME).collect();
+    let mut ignored = vec![false; snap.nodes.len()];
+    let mut ignored_count = 0;
+    let mut counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; d.values.len()]).collect();
+    // Domains some feasible node really carries the label of: only those counts are read.
+    let mut read: Vec<Vec<bool>> = domains.iter().map(|d| vec![false; d.values.len()]).collect();
+    let mut sizes = vec![0usize; constraints.len()];
     for node in nodes {
-        let labels = node.labels();
-        if require_all && !has_all_keys(labels, &constraints) {
-            ignored.insert(node.name.clone());
+        let idx = node.index;
+        if require_all && !domains.iter().all(|d| d.has_label[idx]) {
+            ignored[idx] = true;
+            ignored_count += 1;
             continue;
         }
-        for (i, c) in constraints.iter().enumerate() {
-            if c.topology_key == LABEL_HOSTNAME {
+        for (i, d) in domains.iter().enumerate() {
+            if hostname[i] {
                 continue;
             }
-            let value = labels.get(&c.topology_key);
-            let key = value.cloned().unwrap_or_default();
-            if value.is_some() {
-                present[i].insert(key.clone());
-            }
-            if !counts[i].contains_key(&key) {
-                counts[i].insert(key, 0);
+            let dom = d.of_node[idx];
+            if counts[i][dom].is_none() {
+                counts[i][dom] = Some(0);
                 sizes[i] += 1;
             }
+            read[i][dom] |= d.has_label[idx];
         }
     }
-    let weights = constraints
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let size = if c.topology_key == LABEL_HOSTNAME {
-                nodes.len() - ignored.len()
-            } else {
-                sizes[i]
-            };
+    let weights = (0..constraints.len())
+        .map(|i| {
+            let size = if hostname[i] { nodes.len() - ignored_count } else { sizes[i] };
             ((size + 2) as f64).ln()
         })
         .collect();
-    let affinity = RequiredNodeAffinity::of(pod.spec());
-    if present.iter().any(|p| !p.is_empty()) {
+    let counters: Vec<Counter> = constraints
+        .iter()
+        .map(|c| snap.counter(pod.namespace(), &c.selector))
+        .collect();
+    if read.iter().flatten().any(|r| *r) {
+        let affinity = RequiredNodeAffinity::of(pod.spec());
         for node in &snap.nodes {
-            let labels = node.labels();
-            if require_all && !has_all_keys(labels, &constraints) {
+            let idx = node.index;
+            if require_all && !domains.iter().all(|d| d.has_label[idx]) {
                 continue;
             }
             for (i, c) in constraints.iter().enumerate() {
-                let value = labels.get(&c.topology_key).cloned().unwrap_or_default();
-                if !present[i].contains(&value) || !c.includes(pod, node.node(), &affinity) {
+                let dom = domains[i].of_node[idx];
+                if !read[i][dom] || !c.includes(pod, node.node(), &affinity) {
                     continue;
                 }
-                let add = count_matching(node.pods(), &c.selector, pod.namespace());
-                if let Some(v) = counts[i].get_mut(&value) {
+                let add = snap.count(counters[i], idx);
+                if let Some(v) = counts[i][dom].as_mut() {
                     *v += add;
                 }
             }
@@ -106,6 +109,8 @@ pub fn pre_score_state(
     }
     ScoreState {
         constraints,
+        counters,
+        domains,
         ignored,
         counts,
         weights,
@@ -113,20 +118,21 @@ pub fn pre_score_state(
 }
 
 /// Upstream `Score` for one node.
-pub fn score(state: &ScoreState, pod: &PodInfo, node: &NodeInfo) -> i64 {
-    if state.ignored.contains(&node.name) {
+pub fn score(state: &ScoreState, node: &NodeInfo, snap: &Snapshot) -> i64 {
+    let idx = node.index;
+    if state.ignored[idx] {
         return 0;
     }
-    let labels = node.labels();
     let mut total = 0.0;
     for (i, c) in state.constraints.iter().enumerate() {
-        let Some(value) = labels.get(&c.topology_key) else {
+        let d = &state.domains[i];
+        if !d.has_label[idx] {
             continue;
-        };
+        }
         let cnt = if c.topology_key == LABEL_HOSTNAME {
-            count_matching(node.pods(), &c.selector, pod.namespace())
+            snap.count(state.counters[i], idx)
         } else {
-            state.counts[i].get(value).copied().unwrap_or(0)
+            state.counts[i][d.of_node[idx]].unwrap_or(0)
         };
         total += cnt as f64 * state.weights[i] + f64::from(c.max_skew - 1);
     }
@@ -139,14 +145,14 @@ pub fn normalize(state: &ScoreState, nodes: &[&NodeInfo], scores: &mut [i64]) {
     let mut min = i64::MAX;
     let mut max = 0;
     for (n, s) in nodes.iter().zip(scores.iter()) {
-        if state.ignored.contains(&n.name) {
+        if state.ignored[n.index] {
             continue;
         }
         min = min.min(*s);
         max = max.max(*s);
     }
     for (n, s) in nodes.iter().zip(scores.iter_mut()) {
-        if state.ignored.contains(&n.name) {
+        if state.ignored[n.index] {
             *s = 0;
         } else if max == 0 {
             *s = MAX_NODE_SCORE;
@@ -180,10 +186,10 @@ impl ScorePlugin for PodTopologySpread {
         }
     }
 
-    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &Snapshot) -> i64 {
+    fn score(&self, state: &CycleState, _: &PodInfo, node: &NodeInfo, snap: &Snapshot) -> i64 {
         state
             .read::<ScoreState>(PRE_SCORE_KEY)
-            .map(|s| score(s, pod, node))
+            .map(|s| score(s, node, snap))
             .unwrap_or(0)
     }
 
