@@ -362,3 +362,7 @@ pub fn chosen_index(snap: &Snapshot, decision: &Decision) -> Option<usize> {
         .as_ref()
         .and_then(|n: &Rc<str>| snap.node_index(n))
 }
+
+#[cfg(test)]
+#[path = "algorithm_tests.rs"]
+mod tests;

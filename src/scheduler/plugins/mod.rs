@@ -24,7 +24,7 @@ pub mod pod_topology_spread;
 pub mod taint_toleration;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::scheduler::framework::Profile;
 

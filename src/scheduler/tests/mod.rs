@@ -5,6 +5,7 @@
 mod e2e;
 mod messages;
 mod preemption;
+mod scale;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
