@@ -19,9 +19,9 @@ use crate::client::events::{record_event, EventType};
 use crate::controllers::{Action, Controller, ObjectRef, ReconcileCtx, ReconcileError};
 use crate::model::{Kind, Object};
 use crate::scheduler::algorithm::{
-    chosen_index, num_feasible_nodes_to_find, schedule_one, Attempt,
+    chosen_index, num_feasible_nodes_to_find, run_filters, run_pre_filters, schedule_one, Attempt,
 };
-use crate::scheduler::framework::Profile;
+use crate::scheduler::framework::{CycleState, Profile};
 use crate::scheduler::plugins::default_profile;
 use crate::scheduler::podinfo::PodInfo;
 use crate::scheduler::preemption::Nomination;
@@ -53,6 +53,8 @@ enum Batch<'a> {
     MoveAll,
     /// Active pods plus unschedulable ones waiting for other pods.
     MoveAffinity,
+    /// Active pods plus unschedulable ones this node (added or changed) might take.
+    Node(&'a str),
 }
 
 impl Controller for Scheduler {
@@ -72,7 +74,8 @@ impl Controller for Scheduler {
         rc.meta.actor = Actor::Scheduler;
         let batch = match (key.kind, key.namespace.as_str(), key.name.as_str()) {
             (Kind::Pod, "", MOVE_AFFINITY) => Batch::MoveAffinity,
-            (Kind::Pod, "", _) | (Kind::Node, _, _) => Batch::MoveAll,
+            (Kind::Pod, "", _) => Batch::MoveAll,
+            (Kind::Node, _, name) => Batch::Node(name),
             (Kind::Pod, ns, name) => Batch::Pod(ns, name),
             _ => return Ok(Action::Done),
         };
@@ -130,32 +133,50 @@ impl Scheduler {
         let prefix = ApiServer::prefix(Kind::Pod, None);
         let mut all = Vec::new();
         let mut pending: Vec<QueuedPod> = Vec::new();
+        // Unschedulable pods a changed node might take, checked once the snapshot exists.
+        let mut maybe: Vec<QueuedPod> = Vec::new();
         for kv in rc.api.store().range(&prefix) {
             let obj = kv.value.clone();
             if queue::is_pending(&obj, name) {
                 let pod = as_pod(&obj);
                 let unschedulable = pod.is_some_and(queue::marked_unschedulable);
+                let queued = QueuedPod {
+                    created: kv.create_revision,
+                    obj: obj.clone(),
+                };
                 let include = !unschedulable
                     || match batch {
                         Batch::Pod(ns, n) => obj.namespace() == *ns && obj.name() == *n,
                         Batch::MoveAll => true,
                         Batch::MoveAffinity => pod.is_some_and(queue::waits_for_other_pods),
+                        Batch::Node(_) => {
+                            maybe.push(queued.clone());
+                            false
+                        }
                     };
                 if include {
-                    pending.push(QueuedPod {
-                        created: kv.create_revision,
-                        obj: obj.clone(),
-                    });
+                    pending.push(queued);
                 }
             }
             all.push(obj);
+        }
+        if pending.is_empty() && maybe.is_empty() {
+            return Ok(());
+        }
+        let nodes = rc.api.list(Kind::Node, None, &ListOptions::default())?;
+        let mut snap = Snapshot::new(nodes, &all, cluster_lists(rc.api)?);
+        if let Batch::Node(node) = batch {
+            if let Some(idx) = snap.node_index(node) {
+                let moved = maybe
+                    .into_iter()
+                    .filter(|q| node_may_take(&self.profile, &snap, q, idx));
+                pending.extend(moved);
+            }
         }
         if pending.is_empty() {
             return Ok(());
         }
         pending.sort_by(queue::queue_order);
-        let nodes = rc.api.list(Kind::Node, None, &ListOptions::default())?;
-        let mut snap = Snapshot::new(nodes, &all, cluster_lists(rc.api)?);
         let n = snap.nodes.len();
         let mut next_start = if num_feasible_nodes_to_find(n) < n {
             rc.rng.below(n as u64) as usize
@@ -184,6 +205,36 @@ impl Scheduler {
             None => Ok(()),
         }
     }
+}
+
+/// The queueing hint for a node that was added or changed: an unschedulable pod is
+/// retried if it now passes every filter on that node (other nodes did not change), or
+/// if its placement depends on topology (spreading, inter-pod affinity), which a node's
+/// labels can shift elsewhere too.
+fn node_may_take(profile: &Profile, snap: &Snapshot, queued: &QueuedPod, idx: usize) -> bool {
+    let Some(pod) = PodInfo::new(queued.obj.clone()) else {
+        return false;
+    };
+    let spec = pod.spec();
+    let topology = spec
+        .topology_spread_constraints
+        .as_ref()
+        .is_some_and(|c| !c.is_empty())
+        || !pod.required_affinity.is_empty()
+        || !pod.required_anti_affinity.is_empty();
+    if topology {
+        return true;
+    }
+    let mut state = CycleState::default();
+    let pre = run_pre_filters(profile, &mut state, &pod, snap);
+    if pre.rejected.is_some() {
+        return false;
+    }
+    let node = &snap.nodes[idx];
+    if pre.only.as_ref().is_some_and(|(names, _)| !names.contains(&*node.name)) {
+        return false;
+    }
+    run_filters(profile, &pre.skip, &state, &pod, node).is_none()
 }
 
 fn cluster_lists(api: &ApiServer) -> Result<ClusterLists, ApiError> {

@@ -9,10 +9,12 @@
 //!   `Unschedulable` — then it is in the *unschedulable pool*;
 //! - an event about the pod itself (created, or its spec or labels changed) makes it
 //!   active again; status-only updates (including the scheduler's own) do not;
-//! - cluster events move the pool back: a node added or changed in a way that matters,
-//!   or an assigned pod deleted, finished or relabelled moves every unschedulable pod
-//!   (the `MOVE_ALL` key); a pod being bound moves those whose required pod affinity or
-//!   `DoNotSchedule` spreading it might satisfy (the `MOVE_AFFINITY` key);
+//! - cluster events move the pool back, as upstream's queueing hints do: a node added or
+//!   changed in a way that matters (the node's own key) moves the pods that now fit on it,
+//!   and those whose placement depends on topology; an assigned pod deleted, finished or
+//!   relabelled moves every unschedulable pod (the `MOVE_ALL` key); a pod being bound
+//!   moves those whose required pod affinity or `DoNotSchedule` spreading it might
+//!   satisfy (the `MOVE_AFFINITY` key);
 //! - a pod that fails is reconciled again after 5 minutes (`RequeueAfter`, upstream's
 //!   `podMaxInUnschedulablePodsDuration`), so nothing is stuck for good, and nothing
 //!   spins: a failed pod waits for one of these.
@@ -142,9 +144,9 @@ pub fn keys_for(event: &WatchEvent, scheduler_name: &str) -> Vec<ObjectRef> {
     let obj = event.object();
     let key = |name: &str| vec![sentinel(name)];
     match (obj.kind(), event) {
-        (Kind::Node, WatchEvent::Added { .. }) => key(MOVE_ALL),
+        (Kind::Node, WatchEvent::Added { .. }) => vec![ObjectRef::of(event)],
         (Kind::Node, WatchEvent::Modified { old, .. }) => match (&**old, &**obj) {
-            (Object::Node(o), Object::Node(n)) if node_changed(o, n) => key(MOVE_ALL),
+            (Object::Node(o), Object::Node(n)) if node_changed(o, n) => vec![ObjectRef::of(event)],
             _ => Vec::new(),
         },
         (Kind::Pod, WatchEvent::Added { .. }) => {

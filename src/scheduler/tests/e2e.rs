@@ -206,3 +206,25 @@ fn pods_for_other_schedulers_are_ignored() {
     assert_eq!(node_of(&c, "other"), "");
     assert_eq!(scheduled_condition(&c, "other"), None);
 }
+
+/// A node change retries only the pods it might help (upstream's queueing hints): a label
+/// that satisfies one pod's selector does not retry a pod that needs more cpu.
+#[test]
+fn node_changes_retry_only_pods_the_node_might_take() {
+    let mut c = cluster_with_nodes(12);
+    let big = "  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: \"3\"}\n";
+    apply(&mut c, &pod_yaml("big", "app: big", "").replace("  - name: c\n    image: nginx:1.7.9\n", big));
+    apply(&mut c, &pod_yaml("picky", "app: picky", "  nodeSelector:\n    disktype: ssd\n"));
+    let count = |c: &Cluster, name: &str| {
+        events(c)
+            .into_iter()
+            .find(|e| e.1 == "FailedScheduling" && e.2 == name)
+            .map(|e| e.4)
+    };
+    assert_eq!((count(&c, "big"), count(&c, "picky")), (Some(1), Some(1)));
+    assert_eq!(c.run_script("kubectl label node worker02 disktype=ssd").exit_code, 0);
+    assert_eq!(node_of(&c, "picky"), "worker02");
+    assert_eq!(count(&c, "big"), Some(1), "the label cannot help the big pod");
+    add_node(&mut c, node("worker04", "4", "8Gi", false));
+    assert_eq!(node_of(&c, "big"), "worker04");
+}
