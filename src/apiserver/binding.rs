@@ -117,3 +117,91 @@ pub(super) fn bind(
         .map_err(|e| store_error(Kind::Pod, name, e))?;
     Ok(obj)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::DeleteOptions;
+    use crate::sim::{Actor, SimTime, WriteMeta};
+    use crate::Cluster;
+
+    fn cluster_with_pod(node: Option<&str>) -> Cluster {
+        let mut c = Cluster::builder().build();
+        let spec_node = node.map(|n| format!("  nodeName: {n}\n")).unwrap_or_default();
+        let out = c.apply_yaml(&format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\n  finalizers: [example.com/hold]\nspec:\n{spec_node}  schedulerName: none\n  containers:\n  - name: c\n    image: nginx\n"
+        ));
+        assert_eq!(out.exit_code, 0, "{}", out.combined());
+        c
+    }
+
+    fn bind(c: &mut Cluster, name: &str, node: &str) -> Result<Rc<Object>, ApiError> {
+        let mut ctx = Ctx::new(
+            SimTime::START.plus_secs(5),
+            &mut c.rng,
+            WriteMeta::by(Actor::Scheduler, None),
+        );
+        c.api.bind(&mut ctx, "default", name, node)
+    }
+
+    /// Binding sets `spec.nodeName` and `PodScheduled=True` (with the transition time of
+    /// the binding) in one write by the scheduler.
+    #[test]
+    fn binding_assigns_the_node_and_the_condition() {
+        let mut c = cluster_with_pod(None);
+        let rev = c.api.revision();
+        let bound = bind(&mut c, "nginx", "worker01");
+        let Ok(bound) = bound else {
+            panic!("{bound:?}");
+        };
+        assert_eq!(c.api.revision(), rev + 1);
+        let Object::Pod(p) = &*bound else {
+            panic!("not a pod");
+        };
+        assert_eq!(p.spec.as_ref().and_then(|s| s.node_name.as_deref()), Some("worker01"));
+        let conditions = p.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
+        let c0 = &conditions[0];
+        assert_eq!((c0.type_.as_str(), c0.status.as_str()), ("PodScheduled", "True"));
+        assert_eq!(c0.last_transition_time, Some(SimTime::START.plus_secs(5).to_k8s_time()));
+        assert_eq!(c0.reason, None);
+        let stored = c.api.get(Kind::Pod, "default", "nginx").ok();
+        assert_eq!(stored.as_deref(), Some(&*bound));
+    }
+
+    /// Upstream's conflict for an assigned pod, on `pods/binding`.
+    #[test]
+    fn an_assigned_pod_cannot_be_bound_again() {
+        let mut c = cluster_with_pod(Some("worker02"));
+        let err = bind(&mut c, "nginx", "worker01").err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("Operation cannot be fulfilled on pods/binding \"nginx\": pod nginx is already assigned to node \"worker02\"")
+        );
+    }
+
+    /// A pod being deleted is not bound.
+    #[test]
+    fn a_terminating_pod_cannot_be_bound() {
+        let mut c = cluster_with_pod(None);
+        let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::user());
+        let deleted = c.api.delete(&mut ctx, Kind::Pod, "default", "nginx", &DeleteOptions::default());
+        assert!(deleted.is_ok(), "{deleted:?}");
+        let err = bind(&mut c, "nginx", "worker01").err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("Operation cannot be fulfilled on pods/binding \"nginx\": pod nginx is being deleted, cannot be assigned to a host")
+        );
+    }
+
+    #[test]
+    fn missing_pod_and_missing_target() {
+        let mut c = cluster_with_pod(None);
+        let err = bind(&mut c, "ghost", "worker01").err();
+        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("pods \"ghost\" not found"));
+        let err = bind(&mut c, "nginx", "").err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("Binding \"nginx\" is invalid: target.name: Required value")
+        );
+    }
+}
