@@ -57,7 +57,10 @@ pub(super) fn bind(
         ));
     }
     let spec = pod.spec.as_ref();
-    if let Some(assigned) = spec.and_then(|s| s.node_name.as_deref()).filter(|n| !n.is_empty()) {
+    if let Some(assigned) = spec
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+    {
         return Err(conflict(
             name,
             format!("pod {name} is already assigned to node \"{assigned}\""),
@@ -127,7 +130,9 @@ mod tests {
 
     fn cluster_with_pod(node: Option<&str>) -> Cluster {
         let mut c = Cluster::builder().build();
-        let spec_node = node.map(|n| format!("  nodeName: {n}\n")).unwrap_or_default();
+        let spec_node = node
+            .map(|n| format!("  nodeName: {n}\n"))
+            .unwrap_or_default();
         let out = c.apply_yaml(&format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\n  finalizers: [example.com/hold]\nspec:\n{spec_node}  schedulerName: none\n  containers:\n  - name: c\n    image: nginx\n"
         ));
@@ -158,11 +163,24 @@ mod tests {
         let Object::Pod(p) = &*bound else {
             panic!("not a pod");
         };
-        assert_eq!(p.spec.as_ref().and_then(|s| s.node_name.as_deref()), Some("worker01"));
-        let conditions = p.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
+        assert_eq!(
+            p.spec.as_ref().and_then(|s| s.node_name.as_deref()),
+            Some("worker01")
+        );
+        let conditions = p
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.clone())
+            .unwrap_or_default();
         let c0 = &conditions[0];
-        assert_eq!((c0.type_.as_str(), c0.status.as_str()), ("PodScheduled", "True"));
-        assert_eq!(c0.last_transition_time, Some(SimTime::START.plus_secs(5).to_k8s_time()));
+        assert_eq!(
+            (c0.type_.as_str(), c0.status.as_str()),
+            ("PodScheduled", "True")
+        );
+        assert_eq!(
+            c0.last_transition_time,
+            Some(SimTime::START.plus_secs(5).to_k8s_time())
+        );
         assert_eq!(c0.reason, None);
         let stored = c.api.get(Kind::Pod, "default", "nginx").ok();
         assert_eq!(stored.as_deref(), Some(&*bound));
@@ -184,7 +202,13 @@ mod tests {
     fn a_terminating_pod_cannot_be_bound() {
         let mut c = cluster_with_pod(None);
         let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::user());
-        let deleted = c.api.delete(&mut ctx, Kind::Pod, "default", "nginx", &DeleteOptions::default());
+        let deleted = c.api.delete(
+            &mut ctx,
+            Kind::Pod,
+            "default",
+            "nginx",
+            &DeleteOptions::default(),
+        );
         assert!(deleted.is_ok(), "{deleted:?}");
         let err = bind(&mut c, "nginx", "worker01").err();
         assert_eq!(
@@ -197,7 +221,10 @@ mod tests {
     fn missing_pod_and_missing_target() {
         let mut c = cluster_with_pod(None);
         let err = bind(&mut c, "ghost", "worker01").err();
-        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("pods \"ghost\" not found"));
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("pods \"ghost\" not found")
+        );
         let err = bind(&mut c, "nginx", "").err();
         assert_eq!(
             err.map(|e| e.to_string()).as_deref(),

@@ -231,7 +231,11 @@ fn node_may_take(profile: &Profile, snap: &Snapshot, queued: &QueuedPod, idx: us
         return false;
     }
     let node = &snap.nodes[idx];
-    if pre.only.as_ref().is_some_and(|(names, _)| !names.contains(&*node.name)) {
+    if pre
+        .only
+        .as_ref()
+        .is_some_and(|(names, _)| !names.contains(&*node.name))
+    {
         return false;
     }
     run_filters(profile, &pre.skip, &state, &pod, node).is_none()

@@ -1,7 +1,7 @@
 //! The scheduling framework's extension points (upstream `framework/interface.go`, v1.32),
-//! reduced to what kubeniwa's plugins use: `PreFilter` + `Filter` in one trait, `PreScore`
-//! + `Score` + `NormalizeScore` in another, and `CycleState` for what a plugin computes
-//! once per pod and reads per node.
+//! reduced to what kubeniwa's plugins use: `PreFilter` and `Filter` in one trait;
+//! `PreScore`, `Score` and `NormalizeScore` in another; and `CycleState` for what a
+//! plugin computes once per pod and reads per node.
 //!
 //! A rejection is a normal outcome with a reason, not an error: `Filter` returns
 //! `Err(Rejection)` and the framework records which plugin said it. The algorithm that

@@ -8,7 +8,9 @@
 //! ranks the rest, and the best is bound through the API server's `pods/binding`
 //! subresource. Every attempt yields a `Decision` (`decision.rs`): per node, which plugin
 //! rejected it and why, each plugin's scores, and the chosen node, from which the
-//! `FailedScheduling` message is built and the UI answers "why did it go there?".
+//! `FailedScheduling` message is built; `explain` (`explain.rs`) replays the attempt
+//! that placed a pod from the store's history, so the UI can answer "why did it go
+//! there?" without the scheduler keeping anything.
 //!
 //! The scheduler keeps no state between passes: each pass lists pods and nodes once and
 //! builds a `Snapshot` (`snapshot.rs`) whose per-node accounting is computed lazily and
@@ -18,6 +20,7 @@
 pub mod algorithm;
 mod controller;
 pub mod decision;
+mod explain;
 pub mod framework;
 pub mod plugins;
 pub mod podinfo;
@@ -27,8 +30,9 @@ pub mod resources;
 pub mod snapshot;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use algorithm::schedule_one;
 pub use controller::Scheduler;
 pub use decision::Decision;
+pub use explain::explain;

@@ -31,7 +31,11 @@ pub fn balanced_score(requested: &[i64], allocatable: &[i64]) -> i64 {
         2 => ((fractions[0] - fractions[1]) / 2.0).abs(),
         n if n > 2 => {
             let mean = fractions.iter().sum::<f64>() / n as f64;
-            let var = fractions.iter().map(|f| (f - mean) * (f - mean)).sum::<f64>() / n as f64;
+            let var = fractions
+                .iter()
+                .map(|f| (f - mean) * (f - mean))
+                .sum::<f64>()
+                / n as f64;
             var.sqrt()
         }
         _ => 0.0,

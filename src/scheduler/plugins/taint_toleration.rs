@@ -24,12 +24,19 @@ pub fn reason(key: &str, value: &str) -> String {
 /// tolerations with no effect or `PreferNoSchedule` count.
 pub fn intolerable_prefer_no_schedule(taints: &[Taint], tolerations: &[Toleration]) -> i64 {
     let counts = |t: &Toleration| {
-        matches!(t.effect.as_deref(), None | Some("") | Some("PreferNoSchedule"))
+        matches!(
+            t.effect.as_deref(),
+            None | Some("") | Some("PreferNoSchedule")
+        )
     };
     taints
         .iter()
         .filter(|t| t.effect == "PreferNoSchedule")
-        .filter(|t| !tolerations.iter().any(|tol| counts(tol) && tolerates(tol, t)))
+        .filter(|t| {
+            !tolerations
+                .iter()
+                .any(|tol| counts(tol) && tolerates(tol, t))
+        })
         .count() as i64
 }
 
@@ -63,7 +70,10 @@ impl ScorePlugin for TaintToleration {
         if taints.is_empty() {
             return 0;
         }
-        intolerable_prefer_no_schedule(taints, pod.spec().tolerations.as_deref().unwrap_or_default())
+        intolerable_prefer_no_schedule(
+            taints,
+            pod.spec().tolerations.as_deref().unwrap_or_default(),
+        )
     }
 
     fn normalize(&self, _: &CycleState, _: &[&NodeInfo], scores: &mut [i64]) {

@@ -55,7 +55,12 @@ pub fn count_matching(pods: &NodePods, selector: &LabelSelector, ns: &str) -> i6
 }
 
 impl Memo {
-    pub(super) fn counter(&mut self, namespace: &str, selector: &LabelSelector, nodes: usize) -> Counter {
+    pub(super) fn counter(
+        &mut self,
+        namespace: &str,
+        selector: &LabelSelector,
+        nodes: usize,
+    ) -> Counter {
         if let Some(i) = self
             .counts
             .iter()
@@ -72,7 +77,12 @@ impl Memo {
     }
 
     pub(super) fn cached(&self, counter: Counter, idx: usize) -> Option<i64> {
-        self.counts.get(counter.0)?.per_node.get(idx).copied().flatten()
+        self.counts
+            .get(counter.0)?
+            .per_node
+            .get(idx)
+            .copied()
+            .flatten()
     }
 
     pub(super) fn fill(&mut self, counter: Counter, node: &NodeInfo) -> i64 {

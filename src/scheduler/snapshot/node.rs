@@ -74,7 +74,13 @@ impl NodeInfo {
         let name: Rc<str> = Rc::from(node.metadata.name.as_deref().unwrap_or(""));
         let allocatable = Resource::allocatable(node);
         let spec = node.spec.as_ref();
-        let label = |k: &str| node.metadata.labels.as_ref().and_then(|l| l.get(k)).cloned();
+        let label = |k: &str| {
+            node.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(k))
+                .cloned()
+        };
         Some(NodeInfo {
             unschedulable: spec.and_then(|s| s.unschedulable) == Some(true),
             taints: spec.and_then(|s| s.taints.clone()).unwrap_or_default(),
@@ -198,4 +204,3 @@ fn empty_node() -> &'static Node {
     static EMPTY: std::sync::OnceLock<Node> = std::sync::OnceLock::new();
     EMPTY.get_or_init(Node::default)
 }
-

@@ -213,8 +213,18 @@ fn pods_for_other_schedulers_are_ignored() {
 fn node_changes_retry_only_pods_the_node_might_take() {
     let mut c = cluster_with_nodes(12);
     let big = "  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: \"3\"}\n";
-    apply(&mut c, &pod_yaml("big", "app: big", "").replace("  - name: c\n    image: nginx:1.7.9\n", big));
-    apply(&mut c, &pod_yaml("picky", "app: picky", "  nodeSelector:\n    disktype: ssd\n"));
+    apply(
+        &mut c,
+        &pod_yaml("big", "app: big", "").replace("  - name: c\n    image: nginx:1.7.9\n", big),
+    );
+    apply(
+        &mut c,
+        &pod_yaml(
+            "picky",
+            "app: picky",
+            "  nodeSelector:\n    disktype: ssd\n",
+        ),
+    );
     let count = |c: &Cluster, name: &str| {
         events(c)
             .into_iter()
@@ -222,9 +232,17 @@ fn node_changes_retry_only_pods_the_node_might_take() {
             .map(|e| e.4)
     };
     assert_eq!((count(&c, "big"), count(&c, "picky")), (Some(1), Some(1)));
-    assert_eq!(c.run_script("kubectl label node worker02 disktype=ssd").exit_code, 0);
+    assert_eq!(
+        c.run_script("kubectl label node worker02 disktype=ssd")
+            .exit_code,
+        0
+    );
     assert_eq!(node_of(&c, "picky"), "worker02");
-    assert_eq!(count(&c, "big"), Some(1), "the label cannot help the big pod");
+    assert_eq!(
+        count(&c, "big"),
+        Some(1),
+        "the label cannot help the big pod"
+    );
     add_node(&mut c, node("worker04", "4", "8Gi", false));
     assert_eq!(node_of(&c, "big"), "worker04");
 }

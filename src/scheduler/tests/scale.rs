@@ -8,7 +8,10 @@ use std::time::Instant;
 use super::*;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Pods are created in batches of 500 between settles, as the ReplicaSet controller's
@@ -21,17 +24,30 @@ fn replica_set_pods_on_many_nodes() {
     let mut c = Cluster::builder().build();
     for i in 0..nodes {
         let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::by(Actor::Bootstrap, None));
-        let created = c.api.create(&mut ctx, Object::Node(node(&format!("node{i:04}"), "32", "128Gi", false)));
-        let Ok(created) = created else { panic!("{created:?}") };
-        let Object::Node(mut n) = (*created).clone() else { panic!("not a node") };
+        let created = c.api.create(
+            &mut ctx,
+            Object::Node(node(&format!("node{i:04}"), "32", "128Gi", false)),
+        );
+        let Ok(created) = created else {
+            panic!("{created:?}")
+        };
+        let Object::Node(mut n) = (*created).clone() else {
+            panic!("not a node")
+        };
         if let Some(t) = n.spec.as_mut().and_then(|s| s.taints.as_mut()) {
             t.clear();
         }
-        assert!(c.api.update(&mut ctx, Object::Node(n), Subresource::Main).is_ok());
+        assert!(c
+            .api
+            .update(&mut ctx, Object::Node(n), Subresource::Main)
+            .is_ok());
     }
     c.settle();
     apply(&mut c, "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n");
-    let uid = c.api.get(Kind::ReplicaSet, "default", "web").map(|rs| rs.meta().uid.clone().unwrap_or_default());
+    let uid = c
+        .api
+        .get(Kind::ReplicaSet, "default", "web")
+        .map(|rs| rs.meta().uid.clone().unwrap_or_default());
     let uid = uid.unwrap_or_default();
     let started = Instant::now();
     let mut made = 0;
@@ -42,21 +58,43 @@ fn replica_set_pods_on_many_nodes() {
                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": uid, "controller": true}]},
                 "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}}]}}))
             .unwrap_or_default();
-            let mut ctx = Ctx::new(c.now, &mut c.rng, WriteMeta::by(Actor::Controller("replicaset-controller"), None));
+            let mut ctx = Ctx::new(
+                c.now,
+                &mut c.rng,
+                WriteMeta::by(Actor::Controller("replicaset-controller"), None),
+            );
             assert!(c.api.create(&mut ctx, Object::Pod(p)).is_ok());
             made += 1;
         }
         c.settle();
     }
-    eprintln!("scheduled {pods} pods on {nodes} nodes in {:?}", started.elapsed());
+    eprintln!(
+        "scheduled {pods} pods on {nodes} nodes in {:?}",
+        started.elapsed()
+    );
     let mut per_node = std::collections::BTreeMap::new();
-    for p in c.api.list(Kind::Pod, Some("default"), &ListOptions::default()).unwrap_or_default() {
+    for p in c
+        .api
+        .list(Kind::Pod, Some("default"), &ListOptions::default())
+        .unwrap_or_default()
+    {
         let Object::Pod(p) = &*p else { continue };
-        let n = p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default();
+        let n = p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default();
         assert!(!n.is_empty(), "every pod is bound");
         *per_node.entry(n).or_insert(0usize) += 1;
     }
     let most = per_node.values().max().copied().unwrap_or(0);
-    let least = if per_node.len() < nodes { 0 } else { per_node.values().min().copied().unwrap_or(0) };
-    assert!(most - least <= 3, "replicas spread evenly: {least}..{most} per node");
+    let least = if per_node.len() < nodes {
+        0
+    } else {
+        per_node.values().min().copied().unwrap_or(0)
+    };
+    assert!(
+        most - least <= 3,
+        "replicas spread evenly: {least}..{most} per node"
+    );
 }

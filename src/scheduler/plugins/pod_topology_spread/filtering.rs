@@ -36,20 +36,33 @@ impl FilterState {
         if domains < i64::from(self.constraints[i].min_domains) {
             return 0;
         }
-        counts.iter().flatten().copied().min().unwrap_or(i64::from(i32::MAX))
+        counts
+            .iter()
+            .flatten()
+            .copied()
+            .min()
+            .unwrap_or(i64::from(i32::MAX))
     }
 }
 
 /// Builds the counts (upstream `calPreFilterState`): over every node that has all the
 /// topology keys and passes each constraint's node inclusion policies.
-pub fn pre_filter_state(pod: &PodInfo, snap: &Snapshot, constraints: Vec<Constraint>) -> FilterState {
+pub fn pre_filter_state(
+    pod: &PodInfo,
+    snap: &Snapshot,
+    constraints: Vec<Constraint>,
+) -> FilterState {
     let affinity = RequiredNodeAffinity::of(pod.spec());
     let counters: Vec<_> = constraints
         .iter()
         .map(|c| snap.counter(pod.namespace(), &c.selector))
         .collect();
-    let domains: Vec<Rc<Domains>> = constraints.iter().map(|c| snap.domains(&c.topology_key)).collect();
-    let mut counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; d.values.len()]).collect();
+    let domains: Vec<Rc<Domains>> = constraints
+        .iter()
+        .map(|c| snap.domains(&c.topology_key))
+        .collect();
+    let mut counts: Vec<Vec<Option<i64>>> =
+        domains.iter().map(|d| vec![None; d.values.len()]).collect();
     for node in &snap.nodes {
         let idx = node.index;
         if !domains.iter().all(|d| d.has_label[idx]) {

@@ -51,13 +51,23 @@ pub fn pre_score_state(
         .topology_spread_constraints
         .as_ref()
         .is_some_and(|c| !c.is_empty());
-    let domains: Vec<Rc<Domains>> = constraints.iter().map(|c| snap.domains(&c.topology_key)).collect();
-    let hostname: Vec<bool> = constraints.iter().map(|c| c.topology_key == LABEL_HOSTNAME).collect();
+    let domains: Vec<Rc<Domains>> = constraints
+        .iter()
+        .map(|c| snap.domains(&c.topology_key))
+        .collect();
+    let hostname: Vec<bool> = constraints
+        .iter()
+        .map(|c| c.topology_key == LABEL_HOSTNAME)
+        .collect();
     let mut ignored = vec![false; snap.nodes.len()];
     let mut ignored_count = 0;
-    let mut counts: Vec<Vec<Option<i64>>> = domains.iter().map(|d| vec![None; d.values.len()]).collect();
+    let mut counts: Vec<Vec<Option<i64>>> =
+        domains.iter().map(|d| vec![None; d.values.len()]).collect();
     // Domains some feasible node really carries the label of: only those counts are read.
-    let mut read: Vec<Vec<bool>> = domains.iter().map(|d| vec![false; d.values.len()]).collect();
+    let mut read: Vec<Vec<bool>> = domains
+        .iter()
+        .map(|d| vec![false; d.values.len()])
+        .collect();
     let mut sizes = vec![0usize; constraints.len()];
     for node in nodes {
         let idx = node.index;
@@ -80,7 +90,11 @@ pub fn pre_score_state(
     }
     let weights = (0..constraints.len())
         .map(|i| {
-            let size = if hostname[i] { nodes.len() - ignored_count } else { sizes[i] };
+            let size = if hostname[i] {
+                nodes.len() - ignored_count
+            } else {
+                sizes[i]
+            };
             ((size + 2) as f64).ln()
         })
         .collect();

@@ -19,22 +19,43 @@ fn cpu_only() -> Value {
            {"name": "b", "resources": {"requests": {"cpu": "2000m", "memory": "0"}}}])
 }
 
-fn run(pod_containers: Value, nodes: &[(&str, &str, &str)], existing: Vec<(&str, Value)>) -> Vec<i64> {
+fn run(
+    pod_containers: Value,
+    nodes: &[(&str, &str, &str)],
+    existing: Vec<(&str, Value)>,
+) -> Vec<i64> {
     let nodes = nodes.iter().map(|(n, c, m)| plain_node(n, c, m)).collect();
     let pods = existing
         .into_iter()
         .enumerate()
-        .map(|(i, (n, c))| bound(n, json!({"metadata": {"name": format!("e{i}")}, "spec": {"containers": c}})))
+        .map(|(i, (n, c))| {
+            bound(
+                n,
+                json!({"metadata": {"name": format!("e{i}")}, "spec": {"containers": c}}),
+            )
+        })
         .collect();
     let snap = snapshot(nodes, pods);
-    scores(&BalancedAllocation, &pod_spec(json!({"containers": pod_containers})), &snap).unwrap_or_default()
+    scores(
+        &BalancedAllocation,
+        &pod_spec(json!({"containers": pod_containers})),
+        &snap,
+    )
+    .unwrap_or_default()
 }
 
 /// "nothing scheduled, resources requested, differently sized nodes": node1 fractions
 /// 3000/4000 and 5000/10000, std 0.125 → 87; node2 0.5 and 0.5 → 100.
 #[test]
 fn differently_sized_nodes() {
-    assert_eq!(run(cpu_and_memory(), &[("node1", "4", "10000"), ("node2", "6", "10000")], vec![]), [87, 100]);
+    assert_eq!(
+        run(
+            cpu_and_memory(),
+            &[("node1", "4", "10000"), ("node2", "6", "10000")],
+            vec![]
+        ),
+        [87, 100]
+    );
 }
 
 /// "resources requested, pods scheduled with resources": node1 holds a cpu-only pod
@@ -55,7 +76,14 @@ fn pods_scheduled_with_resources() {
 fn best_effort_pods_are_scored_in_v1_32() {
     assert_eq!(run(json!([]), &[("node1", "4", "10000")], vec![]), [100]);
     // cpu 3/4, memory 0 → std 0.375 → 62.
-    assert_eq!(run(json!([]), &[("node1", "4", "10000")], vec![("node1", cpu_only())]), [62]);
+    assert_eq!(
+        run(
+            json!([]),
+            &[("node1", "4", "10000")],
+            vec![("node1", cpu_only())]
+        ),
+        [62]
+    );
 }
 
 /// Fractions are capped at 1, and resources the node lacks are left out.

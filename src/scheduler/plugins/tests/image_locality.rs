@@ -4,7 +4,9 @@
 use serde_json::json;
 
 use super::*;
-use crate::scheduler::plugins::image_locality::{calculate_priority, normalized_image_name, ImageLocality};
+use crate::scheduler::plugins::image_locality::{
+    calculate_priority, normalized_image_name, ImageLocality,
+};
 
 const MB: i64 = 1024 * 1024;
 
@@ -20,7 +22,10 @@ fn imaged(name: &str, images: serde_json::Value) -> std::rc::Rc<crate::model::Ob
 fn image_names_default_to_latest() {
     assert_eq!(normalized_image_name("nginx"), "nginx:latest");
     assert_eq!(normalized_image_name("nginx:1.7.9"), "nginx:1.7.9");
-    assert_eq!(normalized_image_name("localhost:5000/app"), "localhost:5000/app:latest");
+    assert_eq!(
+        normalized_image_name("localhost:5000/app"),
+        "localhost:5000/app:latest"
+    );
 }
 
 #[test]
@@ -39,11 +44,19 @@ fn priority_clamps_to_thresholds() {
 fn larger_local_image_wins() {
     let snap = snapshot(
         vec![
-            imaged("machine1", json!([{"names": ["gcr.io/40:latest", "gcr.io/40:v1"], "sizeBytes": 40 * MB}])),
-            imaged("machine2", json!([{"names": ["gcr.io/250:latest"], "sizeBytes": 250 * MB}])),
+            imaged(
+                "machine1",
+                json!([{"names": ["gcr.io/40:latest", "gcr.io/40:v1"], "sizeBytes": 40 * MB}]),
+            ),
+            imaged(
+                "machine2",
+                json!([{"names": ["gcr.io/250:latest"], "sizeBytes": 250 * MB}]),
+            ),
         ],
         vec![],
     );
-    let p = pod_spec(json!({"containers": [{"name": "a", "image": "gcr.io/40"}, {"name": "b", "image": "gcr.io/250"}]}));
+    let p = pod_spec(
+        json!({"containers": [{"name": "a", "image": "gcr.io/40"}, {"name": "b", "image": "gcr.io/250"}]}),
+    );
     assert_eq!(scores(&ImageLocality, &p, &snap), Some(vec![0, 5]));
 }

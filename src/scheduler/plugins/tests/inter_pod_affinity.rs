@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use super::*;
 use crate::model::Object;
 use crate::scheduler::plugins::inter_pod_affinity::{
-    InterPodAffinity, ERR_REASON_AFFINITY, ERR_REASON_ANTI_AFFINITY, ERR_REASON_EXISTING_ANTI_AFFINITY,
+    InterPodAffinity, ERR_REASON_AFFINITY, ERR_REASON_ANTI_AFFINITY,
+    ERR_REASON_EXISTING_ANTI_AFFINITY,
 };
 
 fn term(key: &str, op: &str, values: Value, topology: &str) -> Value {
@@ -16,16 +17,26 @@ fn term(key: &str, op: &str, values: Value, topology: &str) -> Value {
 }
 
 fn with_affinity(labels: Value, affinity: Value) -> PodInfo {
-    pod(json!({"metadata": {"name": "incoming", "labels": labels}, "spec": {"containers": [], "affinity": affinity}}))
+    pod(
+        json!({"metadata": {"name": "incoming", "labels": labels}, "spec": {"containers": [], "affinity": affinity}}),
+    )
 }
 
 fn node1() -> Rc<Object> {
-    node("machine1", json!({"region": "r1", "zone": "z11"}), json!({"pods": "10"}), json!({}))
+    node(
+        "machine1",
+        json!({"region": "r1", "zone": "z11"}),
+        json!({"pods": "10"}),
+        json!({}),
+    )
 }
 
 fn existing_pod(labels: Value, ns: &str, affinity: Value) -> Rc<Object> {
-    bound("machine1", json!({"metadata": {"name": "existing", "namespace": ns, "labels": labels},
-                             "spec": {"containers": [], "affinity": affinity}}))
+    bound(
+        "machine1",
+        json!({"metadata": {"name": "existing", "namespace": ns, "labels": labels},
+                             "spec": {"containers": [], "affinity": affinity}}),
+    )
 }
 
 fn one(p: &PodInfo, pods: Vec<Rc<Object>>) -> Result<(), Rejection> {
@@ -47,7 +58,13 @@ fn affinity_in_operator_matches_existing_pod() {
     let aff = json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
         term("service", "In", json!(["securityscan", "value2"]), "region")]}});
     let p = with_affinity(json!({}), aff);
-    assert_eq!(one(&p, vec![existing_pod(securityscan(), "default", json!(null))]), Ok(()));
+    assert_eq!(
+        one(
+            &p,
+            vec![existing_pod(securityscan(), "default", json!(null))]
+        ),
+        Ok(())
+    );
 }
 
 #[test]
@@ -67,7 +84,10 @@ fn affinity_with_unmatching_selector() {
         term("service", "In", json!(["antivirusscan", "value2"]), "region")]}});
     let p = with_affinity(json!({}), aff);
     assert_eq!(
-        one(&p, vec![existing_pod(securityscan(), "default", json!(null))]),
+        one(
+            &p,
+            vec![existing_pod(securityscan(), "default", json!(null))]
+        ),
         Err(Rejection::unresolvable(ERR_REASON_AFFINITY))
     );
 }
@@ -88,7 +108,10 @@ fn anti_affinity_with_matching_existing_pod() {
         term("service", "In", json!(["securityscan"]), "zone")]}});
     let p = with_affinity(json!({}), aff);
     assert_eq!(
-        one(&p, vec![existing_pod(securityscan(), "default", json!(null))]),
+        one(
+            &p,
+            vec![existing_pod(securityscan(), "default", json!(null))]
+        ),
         Err(Rejection::unschedulable(ERR_REASON_ANTI_AFFINITY))
     );
 }
@@ -98,7 +121,13 @@ fn anti_affinity_without_matching_pod_fits() {
     let aff = json!({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
         term("service", "In", json!(["antivirusscan"]), "zone")]}});
     let p = with_affinity(json!({}), aff);
-    assert_eq!(one(&p, vec![existing_pod(securityscan(), "default", json!(null))]), Ok(()));
+    assert_eq!(
+        one(
+            &p,
+            vec![existing_pod(securityscan(), "default", json!(null))]
+        ),
+        Ok(())
+    );
 }
 
 /// "Verify that PodAntiAffinity from existing pod is respected when pod has no
@@ -122,7 +151,10 @@ fn affinity_and_anti_affinity_both_apply() {
         "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term("service", "In", json!(["securityscan"]), "zone")]}});
     let p = with_affinity(json!({}), aff);
     assert_eq!(
-        one(&p, vec![existing_pod(securityscan(), "default", json!(null))]),
+        one(
+            &p,
+            vec![existing_pod(securityscan(), "default", json!(null))]
+        ),
         Err(Rejection::unschedulable(ERR_REASON_ANTI_AFFINITY))
     );
 }
@@ -134,20 +166,44 @@ fn affinity_and_anti_affinity_both_apply() {
 #[test]
 fn preferred_affinity_scores_the_domain() {
     let nodes = vec![
-        node("machine1", json!({"region": "China"}), json!({"pods": "10"}), json!({})),
-        node("machine2", json!({"region": "India"}), json!({"pods": "10"}), json!({})),
-        node("machine3", json!({"region": "China"}), json!({"pods": "10"}), json!({})),
+        node(
+            "machine1",
+            json!({"region": "China"}),
+            json!({"pods": "10"}),
+            json!({}),
+        ),
+        node(
+            "machine2",
+            json!({"region": "India"}),
+            json!({"pods": "10"}),
+            json!({}),
+        ),
+        node(
+            "machine3",
+            json!({"region": "China"}),
+            json!({"pods": "10"}),
+            json!({}),
+        ),
     ];
-    let pods = vec![bound("machine1", json!({"metadata": {"name": "s1", "labels": {"security": "S1"}}}))];
+    let pods = vec![bound(
+        "machine1",
+        json!({"metadata": {"name": "s1", "labels": {"security": "S1"}}}),
+    )];
     let snap = snapshot(nodes, pods);
     let aff = json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
         {"weight": 5, "podAffinityTerm": term("security", "In", json!(["S1"]), "region")}]}});
     let p = with_affinity(json!({}), aff);
-    assert_eq!(scores(&InterPodAffinity, &p, &snap), Some(vec![100, 0, 100]));
+    assert_eq!(
+        scores(&InterPodAffinity, &p, &snap),
+        Some(vec![100, 0, 100])
+    );
     // Anti-affinity with the same term turns it around.
     let anti = json!({"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
         {"weight": 5, "podAffinityTerm": term("security", "In", json!(["S1"]), "region")}]}});
-    assert_eq!(scores(&InterPodAffinity, &with_affinity(json!({}), anti), &snap), Some(vec![0, 100, 0]));
+    assert_eq!(
+        scores(&InterPodAffinity, &with_affinity(json!({}), anti), &snap),
+        Some(vec![0, 100, 0])
+    );
     // Nothing to score: skipped.
     assert_eq!(scores(&InterPodAffinity, &pod(json!({})), &snap), None);
 }

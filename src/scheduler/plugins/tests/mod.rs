@@ -18,7 +18,9 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 
 use crate::model::Object;
-use crate::scheduler::framework::{CycleState, FilterPlugin, PreFilter, PreScore, Rejection, ScorePlugin};
+use crate::scheduler::framework::{
+    CycleState, FilterPlugin, PreFilter, PreScore, Rejection, ScorePlugin,
+};
 use crate::scheduler::podinfo::PodInfo;
 use crate::scheduler::snapshot::{ClusterLists, NodeInfo, Snapshot};
 
@@ -100,7 +102,11 @@ pub fn snapshot(nodes: Vec<Rc<Object>>, pods: Vec<Rc<Object>>) -> Snapshot {
 
 /// What a filter plugin says about each node: its PreFilter verdict, then Filter per
 /// node (not run when PreFilter skipped or rejected).
-pub fn filter(plugin: &dyn FilterPlugin, pod: &PodInfo, snap: &Snapshot) -> (PreFilter, Vec<Result<(), Rejection>>) {
+pub fn filter(
+    plugin: &dyn FilterPlugin,
+    pod: &PodInfo,
+    snap: &Snapshot,
+) -> (PreFilter, Vec<Result<(), Rejection>>) {
     let mut state = CycleState::default();
     let pre = plugin.pre_filter(&mut state, pod, snap);
     let results = match &pre {
@@ -116,7 +122,11 @@ pub fn filter(plugin: &dyn FilterPlugin, pod: &PodInfo, snap: &Snapshot) -> (Pre
 }
 
 /// The filter's verdicts only.
-pub fn verdicts(plugin: &dyn FilterPlugin, pod: &PodInfo, snap: &Snapshot) -> Vec<Result<(), Rejection>> {
+pub fn verdicts(
+    plugin: &dyn FilterPlugin,
+    pod: &PodInfo,
+    snap: &Snapshot,
+) -> Vec<Result<(), Rejection>> {
     filter(plugin, pod, snap).1
 }
 
@@ -127,12 +137,20 @@ pub fn scores(plugin: &dyn ScorePlugin, pod: &PodInfo, snap: &Snapshot) -> Optio
 }
 
 /// Normalised scores over some nodes (the feasible ones).
-pub fn scores_on(plugin: &dyn ScorePlugin, pod: &PodInfo, snap: &Snapshot, nodes: &[&NodeInfo]) -> Option<Vec<i64>> {
+pub fn scores_on(
+    plugin: &dyn ScorePlugin,
+    pod: &PodInfo,
+    snap: &Snapshot,
+    nodes: &[&NodeInfo],
+) -> Option<Vec<i64>> {
     let mut state = CycleState::default();
     if plugin.pre_score(&mut state, pod, nodes, snap) == PreScore::Skip {
         return None;
     }
-    let mut s: Vec<i64> = nodes.iter().map(|n| plugin.score(&state, pod, n, snap)).collect();
+    let mut s: Vec<i64> = nodes
+        .iter()
+        .map(|n| plugin.score(&state, pod, n, snap))
+        .collect();
     plugin.normalize(&state, nodes, &mut s);
     Some(s)
 }

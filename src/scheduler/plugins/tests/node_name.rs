@@ -26,5 +26,8 @@ fn host_matches() {
 
 #[test]
 fn host_does_not_match() {
-    assert_eq!(check(Some("bar"), "foo"), Err(Rejection::unresolvable(ERR_REASON)));
+    assert_eq!(
+        check(Some("bar"), "foo"),
+        Err(Rejection::unresolvable(ERR_REASON))
+    );
 }

@@ -18,7 +18,10 @@ fn check(unschedulable: Option<bool>, tolerations: serde_json::Value) -> Result<
 
 #[test]
 fn does_not_schedule_to_unschedulable_node() {
-    assert_eq!(check(Some(true), json!([])), Err(Rejection::unresolvable(ERR_REASON)));
+    assert_eq!(
+        check(Some(true), json!([])),
+        Err(Rejection::unresolvable(ERR_REASON))
+    );
 }
 
 #[test]
