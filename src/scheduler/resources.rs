@@ -121,12 +121,49 @@ pub fn is_scalar_resource_name(name: &str) -> bool {
     name.starts_with("hugepages-") || name.starts_with("attachable-volumes-") || name.contains('/')
 }
 
-fn milli(q: &K8sQuantity) -> i64 {
-    Quantity::from_k8s(q).map(|q| q.milli_value()).unwrap_or(0)
+/// The common quantity spellings (`100m`, `2`, `128Mi`, `4Gi`, `1k`) as
+/// `(whole number, scale)` where the quantity is `n × scale / 1000`, read without the
+/// general parser; `None` sends the string to `Quantity::parse` (fractions, exponents,
+/// signs, overflow). Worked example: `128Mi` is `(128, 1024² × 1000)`, `250m` is
+/// `(250, 1)`.
+fn simple_quantity(s: &str) -> Option<(i64, i64)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 12 {
+        return None;
+    }
+    let n: i64 = s[..digits].parse().ok()?;
+    let scale: i64 = match &s[digits..] {
+        "" => 1000,
+        "m" => 1,
+        "k" => 1000 * 1000,
+        "M" => 1000 * 1000 * 1000,
+        "G" => 1000 * 1000 * 1000 * 1000,
+        "Ki" => 1024 * 1000,
+        "Mi" => 1024 * 1024 * 1000,
+        "Gi" => 1024 * 1024 * 1024 * 1000,
+        "Ti" => 1024 * 1024 * 1024 * 1024 * 1000,
+        _ => return None,
+    };
+    Some((n, scale))
 }
 
+/// Millicores (upstream `MilliValue()`).
+fn milli(q: &K8sQuantity) -> i64 {
+    match simple_quantity(q.0.trim()) {
+        Some((n, scale)) => n.saturating_mul(scale),
+        None => Quantity::from_k8s(q).map(|q| q.milli_value()).unwrap_or(0),
+    }
+}
+
+/// Whole units, rounded up (upstream `Value()`).
 fn value(q: &K8sQuantity) -> i64 {
-    Quantity::from_k8s(q).map(|q| q.value()).unwrap_or(0)
+    match simple_quantity(q.0.trim()) {
+        Some((n, scale)) => {
+            let thousandths = n.saturating_mul(scale);
+            thousandths / 1000 + i64::from(thousandths % 1000 != 0)
+        }
+        None => Quantity::from_k8s(q).map(|q| q.value()).unwrap_or(0),
+    }
 }
 
 /// One container's requests, with 100m cpu / 200Mi memory filled in where missing when
@@ -238,6 +275,18 @@ mod tests {
         assert_eq!(r.milli_cpu, 100);
         assert_eq!(r.memory, 2 * DEFAULT_MEMORY_REQUEST);
         assert!(pod_requests(&s, false).is_zero());
+    }
+
+    /// The fast path agrees with the general parser.
+    #[test]
+    fn simple_quantities_match_the_parser() {
+        for s in ["0", "1", "250m", "1500m", "128Mi", "4Gi", "1k", "2M", "3G", "1Ti", "7Ki", "1m", "999999999999"] {
+            let q = K8sQuantity(s.to_string());
+            let general = Quantity::from_k8s(&q).ok();
+            assert_eq!(Some(milli(&q)), general.as_ref().map(Quantity::milli_value), "{s}");
+            assert_eq!(Some(value(&q)), general.as_ref().map(Quantity::value), "{s}");
+        }
+        assert_eq!(value(&K8sQuantity("1.5Gi".into())), 1610612736, "fractions use the parser");
     }
 
     #[test]

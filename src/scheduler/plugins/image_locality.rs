@@ -48,10 +48,10 @@ impl ScorePlugin for ImageLocality {
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, snap: &Snapshot) -> i64 {
         let spec = pod.spec();
         let count = spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len();
-        let images = node.node().status.as_ref().and_then(|s| s.images.as_ref());
-        if images.is_none_or(|i| i.is_empty()) {
+        if !node.has_images {
             return calculate_priority(0, count);
         }
+        let images = node.node().status.as_ref().and_then(|s| s.images.as_ref());
         let containers: Vec<&str> = spec
             .init_containers
             .iter()

@@ -145,12 +145,18 @@ impl FilterPlugin for NodeResourcesFit {
 
     fn filter(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<(), Rejection> {
         let agg = node.pods();
-        let short = fits_request(
-            &pod.requests,
-            &node.allocatable,
-            &agg.requested,
-            agg.pods.len(),
-        );
+        let (want, free, used) = (&pod.requests, &node.allocatable, &agg.requested);
+        // The common case in one comparison per resource; `fits_request` names the
+        // shortfalls when there are any.
+        let roomy = (agg.pods.len() as i64) < free.allowed_pods
+            && want.milli_cpu <= free.milli_cpu - used.milli_cpu
+            && want.memory <= free.memory - used.memory
+            && want.ephemeral_storage <= free.ephemeral_storage - used.ephemeral_storage
+            && want.scalars.is_empty();
+        if roomy {
+            return Ok(());
+        }
+        let short = fits_request(want, free, used, agg.pods.len());
         if short.is_empty() {
             return Ok(());
         }

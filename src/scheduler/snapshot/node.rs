@@ -57,6 +57,8 @@ pub struct NodeInfo {
     hostname: Option<String>,
     /// The `topology.kubernetes.io/zone` label.
     zone: Option<String>,
+    /// Whether the node reports any images (`status.images`).
+    pub has_images: bool,
     /// Pods not yet folded into `agg`.
     raw: Vec<Rc<Object>>,
     agg: OnceCell<NodePods>,
@@ -86,6 +88,11 @@ impl NodeInfo {
             taints: spec.and_then(|s| s.taints.clone()).unwrap_or_default(),
             hostname: label(LABEL_HOSTNAME),
             zone: label(LABEL_ZONE),
+            has_images: node
+                .status
+                .as_ref()
+                .and_then(|s| s.images.as_ref())
+                .is_some_and(|i| !i.is_empty()),
             obj,
             index,
             name,
@@ -166,6 +173,7 @@ impl NodeInfo {
             taints: self.taints.clone(),
             hostname: self.hostname.clone(),
             zone: self.zone.clone(),
+            has_images: self.has_images,
             raw: Vec::new(),
             agg: cell,
             has_pods_with_affinity: pods.iter().any(|p| p.has_affinity()),
