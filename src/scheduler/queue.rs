@@ -4,8 +4,8 @@
 //! `backoffQ`, and `unschedulablePods` (failed; waiting for a cluster event that might
 //! help, or for the 5-minute flush). kubeniwa reads the same facts from the API:
 //!
-//! - a pending pod (no `spec.nodeName`, this scheduler's `schedulerName`, not finished,
-//!   not being deleted) is *active* unless its `PodScheduled` condition says
+//! - a pending pod (no `spec.nodeName`, this scheduler's `schedulerName`, no scheduling
+//!   gates, not finished, not being deleted) is *active* unless its `PodScheduled` condition says
 //!   `Unschedulable` — then it is in the *unschedulable pool*;
 //! - an event about the pod itself (created, or its spec or labels changed) makes it
 //!   active again; status-only updates (including the scheduler's own) do not;
@@ -66,8 +66,14 @@ pub fn is_pending(obj: &Object, scheduler_name: &str) -> bool {
         .unwrap_or(scheduler_name)
         == scheduler_name;
     let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+    // Upstream's SchedulingGates PreEnqueue plugin keeps gated pods out of the queue
+    // until their last gate is removed (an update, which queues them).
+    let gated = spec
+        .and_then(|s| s.scheduling_gates.as_ref())
+        .is_some_and(|g| !g.is_empty());
     unbound
         && ours
+        && !gated
         && p.metadata.deletion_timestamp.is_none()
         && !matches!(phase, Some("Succeeded") | Some("Failed"))
 }

@@ -280,13 +280,39 @@ mod tests {
     /// The fast path agrees with the general parser.
     #[test]
     fn simple_quantities_match_the_parser() {
-        for s in ["0", "1", "250m", "1500m", "128Mi", "4Gi", "1k", "2M", "3G", "1Ti", "7Ki", "1m", "999999999999"] {
+        for s in [
+            "0",
+            "1",
+            "250m",
+            "1500m",
+            "128Mi",
+            "4Gi",
+            "1k",
+            "2M",
+            "3G",
+            "1Ti",
+            "7Ki",
+            "1m",
+            "999999999999",
+        ] {
             let q = K8sQuantity(s.to_string());
             let general = Quantity::from_k8s(&q).ok();
-            assert_eq!(Some(milli(&q)), general.as_ref().map(Quantity::milli_value), "{s}");
-            assert_eq!(Some(value(&q)), general.as_ref().map(Quantity::value), "{s}");
+            assert_eq!(
+                Some(milli(&q)),
+                general.as_ref().map(Quantity::milli_value),
+                "{s}"
+            );
+            assert_eq!(
+                Some(value(&q)),
+                general.as_ref().map(Quantity::value),
+                "{s}"
+            );
         }
-        assert_eq!(value(&K8sQuantity("1.5Gi".into())), 1610612736, "fractions use the parser");
+        assert_eq!(
+            value(&K8sQuantity("1.5Gi".into())),
+            1610612736,
+            "fractions use the parser"
+        );
     }
 
     #[test]

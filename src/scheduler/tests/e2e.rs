@@ -246,3 +246,21 @@ fn node_changes_retry_only_pods_the_node_might_take() {
     add_node(&mut c, node("worker04", "4", "8Gi", false));
     assert_eq!(node_of(&c, "big"), "worker04");
 }
+
+/// A pod with scheduling gates waits (`SchedulingGated`) until the last gate is removed.
+#[test]
+fn scheduling_gates_hold_a_pod_back() {
+    let mut c = cluster_with_nodes(13);
+    let gated = "  schedulingGates:\n  - name: example.com/wait\n";
+    apply(&mut c, &pod_yaml("gated", "app: g", gated));
+    assert_eq!(node_of(&c, "gated"), "");
+    assert!(
+        !events(&c).iter().any(|e| e.2 == "gated"),
+        "no attempt while gated"
+    );
+    apply(
+        &mut c,
+        &pod_yaml("gated", "app: g", "  schedulingGates: []\n"),
+    );
+    assert!(node_of(&c, "gated").starts_with("worker"));
+}
