@@ -5,8 +5,8 @@
 //! help, or for the 5-minute flush). kubeniwa reads the same facts from the API:
 //!
 //! - a pending pod (no `spec.nodeName`, this scheduler's `schedulerName`, no scheduling
-//!   gates, not finished, not being deleted) is *active* unless its `PodScheduled` condition says
-//!   `Unschedulable` — then it is in the *unschedulable pool*;
+//!   gates, not finished, not being deleted) is *active* unless its `PodScheduled`
+//!   condition says `Unschedulable` — then it is in the *unschedulable pool*;
 //! - an event about the pod itself (created, or its spec or labels changed) makes it
 //!   active again; status-only updates (including the scheduler's own) do not;
 //! - cluster events move the pool back, as upstream's queueing hints do: a node added or
@@ -20,8 +20,9 @@
 //!   spins: a failed pod waits for one of these.
 //!
 //! Differences: a moved pod is retried at once, where upstream first waits out its
-//! backoff (1 s doubling to 10 s per attempt) if its last attempt was that recent; and a
-//! pod retried early by a cluster event keeps its original 5-minute timer.
+//! backoff (1 s doubling to 10 s per attempt) if its last attempt was that recent; a pod
+//! retried early by a cluster event keeps its original 5-minute timer; and the hints are
+//! coarser than upstream's per-plugin ones (a pod deletion moves every unschedulable pod).
 
 use std::cmp::Ordering;
 use std::rc::Rc;

@@ -4,7 +4,8 @@
 //! the snapshot as the earlier ones left it. That is upstream's loop over `activeQ` with
 //! its cache, rebuilt from the API on every pass, since controllers keep no state.
 //!
-//! Keys are pending pods and the queue's two "move" keys (see `queue.rs`). A pod key whose
+//! Keys are pending pods, nodes that were added or changed, and the queue's two "move"
+//! keys (see `queue.rs`). A pod key whose
 //! pod was already handled (bound by an earlier pass, or failed after the event that
 //! queued it) costs one GET; only keys that need a pass pay for the LISTs.
 
