@@ -175,6 +175,9 @@ impl Scheduler {
             return Ok(());
         }
         pending.sort_by(queue::queue_order);
+        // Upstream's `nextStartNodeIndex` survives from one pod to the next; here it
+        // rotates within the pass and starts each pass at a seeded random node (no state
+        // survives between passes). Small clusters scan every node, so it stays 0.
         let n = snap.nodes.len();
         let mut next_start = if num_feasible_nodes_to_find(n) < n {
             rc.rng.below(n as u64) as usize
