@@ -63,6 +63,7 @@ pub struct ClusterBuilder {
     config: ClusterConfig,
     without: Vec<&'static str>,
     only: Option<Vec<&'static str>>,
+    register_nodes: bool,
 }
 
 impl ClusterBuilder {
@@ -91,6 +92,13 @@ impl ClusterBuilder {
         self
     }
 
+    /// Registers no Node objects at build: for tests of one component that create the
+    /// nodes they need themselves (together with `without_controllers(&["kubelet"])`).
+    pub fn without_nodes(mut self) -> Self {
+        self.register_nodes = false;
+        self
+    }
+
     /// Runs only the named controllers: for tests that build their fixtures by hand
     /// (statuses, events) and check how something reads them.
     pub fn only_controllers(mut self, names: &[&'static str]) -> Self {
@@ -110,7 +118,9 @@ impl ClusterBuilder {
         let mut rng = SimRng::new(self.seed);
         let now = SimTime::START;
         bootstrap(&mut api, &mut rng, now);
-        crate::kubelet::register_nodes(&mut api, &mut rng, now, &self.config);
+        if self.register_nodes {
+            crate::kubelet::register_nodes(&mut api, &mut rng, now, &self.config);
+        }
         let mut set = controllers::all(&self.config);
         set.retain(|c| !self.without.contains(&c.name()));
         if let Some(only) = &self.only {
@@ -197,6 +207,7 @@ impl Cluster {
             config: ClusterConfig::default(),
             without: Vec::new(),
             only: None,
+            register_nodes: true,
         }
     }
 

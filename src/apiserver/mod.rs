@@ -12,6 +12,7 @@ pub mod errors;
 
 mod admission;
 mod alloc;
+mod binding;
 pub mod defaults;
 pub mod patch;
 mod requests;
@@ -401,6 +402,18 @@ impl ApiServer {
             return Err(too_old(after, self.store.compacted()));
         }
         Ok(WatchCursor::new(kind, Self::prefix(kind, namespace), after))
+    }
+
+    /// The `pods/binding` subresource: assigns a pending pod to `node_name` (sets
+    /// `spec.nodeName` and `PodScheduled=True`), as the scheduler does. See `binding.rs`.
+    pub fn bind(
+        &mut self,
+        ctx: &mut Ctx,
+        namespace: &str,
+        pod_name: &str,
+        node_name: &str,
+    ) -> Result<Rc<Object>, ApiError> {
+        binding::bind(self, ctx, namespace, pod_name, node_name)
     }
 
     /// Every event on the cursor's kind since its last poll, exactly once and in order.

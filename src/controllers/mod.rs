@@ -109,5 +109,6 @@ pub fn all(config: &ClusterConfig) -> Vec<Box<dyn Controller>> {
         Box::new(job::JobController),
         Box::new(cronjob::CronJobController),
         Box::new(ttl_after_finished::TtlAfterFinishedController),
+        Box::new(crate::scheduler::Scheduler::default()),
     ]
 }

@@ -224,7 +224,7 @@ pub(crate) fn run(cluster: &mut Cluster, argv: &[String], io: &Io) -> CommandOut
                     if let crate::apiserver::DeleteOutcome::Marked(o) = outcome {
                         max_grace =
                             max_grace.max(o.meta().deletion_grace_period_seconds.unwrap_or(0));
-                        waiting.push((kind, ns.clone(), name.clone()));
+                        waiting.push((kind, ns.clone(), name.clone(), o.meta().uid.clone()));
                     }
                 })
         };
@@ -264,11 +264,15 @@ pub(crate) fn run(cluster: &mut Cluster, argv: &[String], io: &Io) -> CommandOut
         let deadline = cluster
             .now
             .plus_ms(max_grace.saturating_mul(1000) + WAIT_SLACK_MS as i64);
-        while waiting
-            .iter()
-            .any(|(k, ns, n)| cluster.api.try_get(*k, ns, n).is_some())
-            && cluster.now < deadline
-        {
+        // Like kubectl's wait, this waits for *that* object (its UID) to be gone: a
+        // StatefulSet or the kubelet may recreate one with the same name at once.
+        let still_there =
+            |c: &Cluster, (k, ns, n, uid): &(Kind, String, String, Option<String>)| {
+                c.api
+                    .try_get(*k, ns, n)
+                    .is_some_and(|o| o.meta().uid == *uid)
+            };
+        while waiting.iter().any(|w| still_there(cluster, w)) && cluster.now < deadline {
             cluster.advance_ms(1000);
         }
     }

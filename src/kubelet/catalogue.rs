@@ -211,6 +211,16 @@ pub static REPOS: &[Repo] = &[
             b(&["5.7.44", "5.7", "5"], 137_823_001, 9_590),
         ],
     },
+    // The Kubernetes docs' StatefulSet example image (a small nginx build).
+    Repo {
+        name: "registry.k8s.io/nginx-slim",
+        run: Run::Server,
+        builds: &[
+            b(&["0.27"], 37_442_312, 2_610),
+            b(&["0.24"], 37_161_216, 2_590),
+            b(&["0.8"], 53_658_374, 3_600),
+        ],
+    },
     Repo {
         name: "registry.k8s.io/e2e-test-images/agnhost",
         run: Run::Agnhost,

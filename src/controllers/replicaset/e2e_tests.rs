@@ -275,7 +275,10 @@ fn orphans_are_adopted_and_foreign_pods_left_alone() {
 fn min_ready_seconds_delays_availability() {
     // IsPodAvailable with minReadySeconds 10: available only after more than 10 s ready;
     // the controller wakes itself up at ready + 10 s + 1 s, as upstream's updatePod does.
-    let mut c = Cluster::builder().build();
+    // No scheduler or kubelet: the test plays the kubelet by writing pod status.
+    let mut c = Cluster::builder()
+        .without_controllers(&["kubelet", "default-scheduler"])
+        .build();
     apply(&mut c, &rs_yaml("nginx", 2, "  minReadySeconds: 10\n"));
     for name in pod_names(&c) {
         let f = ready_now(&c);
