@@ -15,6 +15,7 @@ mod label;
 mod manifest;
 mod output;
 mod resources;
+mod scale;
 
 use crate::apiserver::ApiError;
 use crate::cluster::{Cluster, CommandOutput};
@@ -105,6 +106,7 @@ pub fn run(
         "describe" => describe::run(cluster, &rest, &io),
         "label" => label::run(cluster, &rest, &io, label::Which::Labels),
         "annotate" => label::run(cluster, &rest, &io, label::Which::Annotations),
+        "scale" => scale::run(cluster, &rest, &io),
         "version" => CommandOutput::ok(
             "Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0\n",
         ),
