@@ -88,9 +88,8 @@ macro_rules! keep_status {
                     Subresource::Main => n.status = o.status.clone(),
                     Subresource::Status => n.spec = o.spec.clone(),
                 }
-                true
             })*
-            _ => false,
+            _ => {}
         }
     };
 }
@@ -110,7 +109,7 @@ pub(crate) fn prepare_for_update(new: &mut Object, old: &Object, sub: Subresourc
         new.meta_mut().resource_version = rv;
         new.meta_mut().annotations = annotations;
     }
-    let has_status = keep_status!(
+    keep_status!(
         &mut *new,
         old,
         sub,
@@ -130,7 +129,6 @@ pub(crate) fn prepare_for_update(new: &mut Object, old: &Object, sub: Subresourc
             PodDisruptionBudget
         ]
     );
-    let _ = has_status;
     let meta = new.meta_mut();
     meta.uid = old_meta.uid.clone();
     meta.creation_timestamp = old_meta.creation_timestamp.clone();

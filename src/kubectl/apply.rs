@@ -10,7 +10,7 @@ use crate::cluster::{Cluster, CommandOutput};
 use crate::kubectl::args::{self, boolean, value, FlagSpec};
 use crate::kubectl::manifest::{decode, read_sources, DecodeFailure};
 use crate::kubectl::output::{name_of, parse_format, print_objects, Format};
-use crate::kubectl::{flag_error, server_error, server_error_in, Io};
+use crate::kubectl::{flag_error, server_error_in, Io};
 use crate::model::selector::LabelSelector;
 use crate::model::Object;
 use crate::sim::WriteMeta;
@@ -305,6 +305,5 @@ fn apply_one(
             Subresource::Main,
         )
         .map_err(|e| (e, "patching"))?;
-    let _ = server_error;
     Ok((result, "configured", warning))
 }

@@ -34,7 +34,7 @@ pub(crate) fn read_sources(
             continue;
         }
         if let Some(entries) = io.files.read_dir(path) {
-            read_dir(path, &entries, recursive, io, &mut out)?;
+            read_dir(&entries, recursive, io, &mut out)?;
             continue;
         }
         match io.files.read(path) {
@@ -46,17 +46,15 @@ pub(crate) fn read_sources(
 }
 
 fn read_dir(
-    dir: &str,
     entries: &[String],
     recursive: bool,
     io: &Io,
     out: &mut Vec<Source>,
 ) -> Result<(), String> {
-    let _ = dir;
     for entry in entries {
         if let Some(sub) = io.files.read_dir(entry) {
             if recursive {
-                read_dir(entry, &sub, recursive, io, out)?;
+                read_dir(&sub, recursive, io, out)?;
             }
             continue;
         }

@@ -29,11 +29,6 @@ pub(crate) struct Io<'a> {
     pub files: &'a dyn Files,
 }
 
-/// The subcommands kubeniwa implements, for "unknown command" suggestions.
-const COMMANDS: &[&str] = &[
-    "annotate", "apply", "create", "delete", "get", "label", "version",
-];
-
 /// All of kubectl's top-level commands (v1.32) in the order of `kubectl --help`, which is
 /// the order cobra lists suggestions in.
 const ALL_COMMANDS: &[&str] = &[
@@ -145,7 +140,6 @@ fn unknown_command(word: &str) -> CommandOutput {
         .filter(|c| levenshtein(word, c) <= 2 || c.starts_with(&word.to_ascii_lowercase()))
         .collect();
     suggestions.dedup();
-    let _ = COMMANDS;
     let mut text = format!("Error: unknown command \"{word}\" for \"kubectl\"\n");
     if !suggestions.is_empty() {
         text.push_str("\nDid you mean this?\n");

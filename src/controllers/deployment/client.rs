@@ -65,23 +65,13 @@ pub fn patch_rs(
         .map(|_| ())
 }
 
-/// `Deployments(ns).UpdateStatus(d)`. Upstream's Deployment status strategy resets only
-/// `spec` and `metadata.labels`, so this one request also writes the Deployment's
-/// annotations (how `deployment.kubernetes.io/revision` reaches the Deployment). When the
-/// API server kept the stored annotations instead, they follow in a second, main-resource
-/// update of the annotations alone, so the result is the same.
+/// `Deployments(ns).UpdateStatus(d)`. Like upstream's Deployment status strategy, the
+/// API server keeps the annotations a status write carries, so the revision annotations
+/// reach the Deployment in this one request.
 pub fn update_status(rc: &mut ReconcileCtx, d: &Deployment) -> Result<(), ApiError> {
-    let stored = rc.update(Object::Deployment(d.clone()), Subresource::Status)?;
-    if stored.meta().annotations != d.metadata.annotations {
-        let Object::Deployment(mut fresh) = (*stored).clone() else {
-            return Ok(());
-        };
-        fresh.metadata.annotations = d.metadata.annotations.clone();
-        rc.update(Object::Deployment(fresh), Subresource::Main)?;
-    }
-    Ok(())
+    rc.update(Object::Deployment(d.clone()), Subresource::Status)
+        .map(|_| ())
 }
-
 /// `Deployments(ns).Update(d)`.
 pub fn update_deployment(rc: &mut ReconcileCtx, d: &Deployment) -> Result<(), ApiError> {
     rc.update(Object::Deployment(d.clone()), Subresource::Main)

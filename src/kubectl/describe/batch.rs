@@ -4,7 +4,7 @@
 use k8s_openapi::api::batch::v1::{CronJob, Job, JobTemplateSpec};
 
 use super::events;
-use super::multiline::{print_annotations, print_labels};
+use super::multiline::{print_annotations, print_labels, print_object_header};
 use super::template::{describe_pod_template, print_controller, selector_text};
 use super::writer::{print_bool_ptr, rfc1123z, PrefixWriter, LEVEL_0};
 use super::Env;
@@ -123,20 +123,7 @@ pub(super) fn describe_cron_job(env: &Env, cj: &CronJob) -> String {
     let status = cj.status.clone().unwrap_or_default();
     let events = events::about(env, Kind::CronJob, meta);
     let mut w = PrefixWriter::new();
-    put!(
-        w,
-        LEVEL_0,
-        "Name:\t{}\n",
-        meta.name.as_deref().unwrap_or("")
-    );
-    put!(
-        w,
-        LEVEL_0,
-        "Namespace:\t{}\n",
-        meta.namespace.as_deref().unwrap_or("")
-    );
-    print_labels(&mut w, "Labels", meta.labels.as_ref());
-    print_annotations(&mut w, "Annotations", meta.annotations.as_ref());
+    print_object_header(&mut w, meta);
     put!(w, LEVEL_0, "Schedule:\t{}\n", spec.schedule);
     put!(
         w,

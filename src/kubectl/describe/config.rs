@@ -28,7 +28,7 @@
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 
 use super::events;
-use super::multiline::{print_annotations, print_labels};
+use super::multiline::print_object_header;
 use super::writer::{PrefixWriter, LEVEL_0};
 use super::Env;
 use crate::model::Kind;
@@ -38,20 +38,7 @@ pub(super) fn describe_config_map(env: &Env, cm: &ConfigMap) -> String {
     let meta = &cm.metadata;
     let events = events::about(env, Kind::ConfigMap, meta);
     let mut w = PrefixWriter::new();
-    put!(
-        w,
-        LEVEL_0,
-        "Name:\t{}\n",
-        meta.name.as_deref().unwrap_or("")
-    );
-    put!(
-        w,
-        LEVEL_0,
-        "Namespace:\t{}\n",
-        meta.namespace.as_deref().unwrap_or("")
-    );
-    print_labels(&mut w, "Labels", meta.labels.as_ref());
-    print_annotations(&mut w, "Annotations", meta.annotations.as_ref());
+    print_object_header(&mut w, meta);
     w.write(LEVEL_0, "\nData\n====\n");
     for (key, value) in cm.data.iter().flatten() {
         put!(w, LEVEL_0, "{key}:\n----\n");
@@ -72,20 +59,7 @@ pub(super) fn describe_secret(secret: &Secret) -> String {
     let meta = &secret.metadata;
     let kind = secret.type_.as_deref().unwrap_or("");
     let mut w = PrefixWriter::new();
-    put!(
-        w,
-        LEVEL_0,
-        "Name:\t{}\n",
-        meta.name.as_deref().unwrap_or("")
-    );
-    put!(
-        w,
-        LEVEL_0,
-        "Namespace:\t{}\n",
-        meta.namespace.as_deref().unwrap_or("")
-    );
-    print_labels(&mut w, "Labels", meta.labels.as_ref());
-    print_annotations(&mut w, "Annotations", meta.annotations.as_ref());
+    print_object_header(&mut w, meta);
     put!(w, LEVEL_0, "\nType:\t{kind}\n");
     w.write(LEVEL_0, "\nData\n====\n");
     for (key, value) in secret.data.iter().flatten() {

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Endpoints;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 
 use super::events;
-use super::multiline::{print_annotations, print_labels};
+use super::multiline::print_object_header;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use super::Env;
 use crate::model::Kind;
@@ -17,20 +17,7 @@ pub(super) fn describe_endpoints(env: &Env, ep: &Endpoints) -> String {
     let meta = &ep.metadata;
     let events = events::about(env, Kind::Endpoints, meta);
     let mut w = PrefixWriter::new();
-    put!(
-        w,
-        LEVEL_0,
-        "Name:\t{}\n",
-        meta.name.as_deref().unwrap_or("")
-    );
-    put!(
-        w,
-        LEVEL_0,
-        "Namespace:\t{}\n",
-        meta.namespace.as_deref().unwrap_or("")
-    );
-    print_labels(&mut w, "Labels", meta.labels.as_ref());
-    print_annotations(&mut w, "Annotations", meta.annotations.as_ref());
+    print_object_header(&mut w, meta);
     w.write(LEVEL_0, "Subsets:\n");
     for subset in ep.subsets.iter().flatten() {
         let ips = |list: &Option<Vec<k8s_openapi::api::core::v1::EndpointAddress>>| {
@@ -84,20 +71,7 @@ pub(super) fn describe_endpoint_slice(env: &Env, eps: &EndpointSlice) -> String 
     let meta = &eps.metadata;
     let events = events::about(env, Kind::EndpointSlice, meta);
     let mut w = PrefixWriter::new();
-    put!(
-        w,
-        LEVEL_0,
-        "Name:\t{}\n",
-        meta.name.as_deref().unwrap_or("")
-    );
-    put!(
-        w,
-        LEVEL_0,
-        "Namespace:\t{}\n",
-        meta.namespace.as_deref().unwrap_or("")
-    );
-    print_labels(&mut w, "Labels", meta.labels.as_ref());
-    print_annotations(&mut w, "Annotations", meta.annotations.as_ref());
+    print_object_header(&mut w, meta);
     put!(w, LEVEL_0, "AddressType:\t{}\n", eps.address_type);
     let ports = eps.ports.as_deref().unwrap_or_default();
     if ports.is_empty() {

@@ -17,6 +17,23 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// and cut.
 pub(super) const MAX_ANNOTATION_LEN: usize = 140;
 
+/// The `Name`, `Namespace`, `Labels` and `Annotations` lines most describers open with.
+pub(super) fn print_object_header(
+    w: &mut PrefixWriter,
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) {
+    w.write(
+        LEVEL_0,
+        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or("")),
+    );
+    w.write(
+        LEVEL_0,
+        &format!("Namespace:\t{}\n", meta.namespace.as_deref().unwrap_or("")),
+    );
+    print_labels(w, "Labels", meta.labels.as_ref());
+    print_annotations(w, "Annotations", meta.annotations.as_ref());
+}
+
 /// `printLabelsMultiline`: `Labels:\tk=v`, further pairs on their own lines under the first.
 pub(super) fn print_labels(
     w: &mut PrefixWriter,

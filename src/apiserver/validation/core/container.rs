@@ -51,31 +51,7 @@ pub fn validate_containers(
         if !names.insert(c.name.clone()) {
             errs.push(duplicate(&cp.child("name"), q(&c.name)));
         }
-        if let Some(lc) = &c.lifecycle {
-            errs.extend(validate_lifecycle(
-                lc,
-                ctx.grace_period,
-                &cp.child("lifecycle"),
-            ));
-        }
-        errs.extend(validate_probe(
-            c.liveness_probe.as_ref(),
-            ProbeKind::Liveness,
-            ctx.grace_period,
-            &cp.child("livenessProbe"),
-        ));
-        errs.extend(validate_probe(
-            c.readiness_probe.as_ref(),
-            ProbeKind::Readiness,
-            ctx.grace_period,
-            &cp.child("readinessProbe"),
-        ));
-        errs.extend(validate_probe(
-            c.startup_probe.as_ref(),
-            ProbeKind::Startup,
-            ctx.grace_period,
-            &cp.child("startupProbe"),
-        ));
+        errs.extend(validate_lifecycle_and_probes(c, ctx, &cp));
         if c.restart_policy.is_some() {
             errs.push(forbidden(
                 &cp.child("restartPolicy"),
@@ -120,31 +96,7 @@ pub fn validate_init_containers(
         // always 0 (`initContainers[0].ports[1].hostPort`); kept as is.
         errs.extend(check_host_port_conflicts(std::slice::from_ref(c), 0, p));
         if restart_always {
-            if let Some(lc) = &c.lifecycle {
-                errs.extend(validate_lifecycle(
-                    lc,
-                    ctx.grace_period,
-                    &cp.child("lifecycle"),
-                ));
-            }
-            errs.extend(validate_probe(
-                c.liveness_probe.as_ref(),
-                ProbeKind::Liveness,
-                ctx.grace_period,
-                &cp.child("livenessProbe"),
-            ));
-            errs.extend(validate_probe(
-                c.readiness_probe.as_ref(),
-                ProbeKind::Readiness,
-                ctx.grace_period,
-                &cp.child("readinessProbe"),
-            ));
-            errs.extend(validate_probe(
-                c.startup_probe.as_ref(),
-                ProbeKind::Startup,
-                ctx.grace_period,
-                &cp.child("startupProbe"),
-            ));
+            errs.extend(validate_lifecycle_and_probes(c, ctx, &cp));
         } else {
             let msg = "may not be set for init containers without restartPolicy=Always";
             if c.lifecycle.is_some() {
@@ -176,6 +128,43 @@ pub fn validate_containers_only_for_pod(containers: &[Container], p: &Path) -> V
                 "must not have leading or trailing whitespace",
             ));
         }
+    }
+    errs
+}
+
+/// A container's lifecycle hooks and its liveness, readiness and startup probes.
+fn validate_lifecycle_and_probes(
+    c: &Container,
+    ctx: &ContainerContext,
+    cp: &Path,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(lc) = &c.lifecycle {
+        errs.extend(validate_lifecycle(
+            lc,
+            ctx.grace_period,
+            &cp.child("lifecycle"),
+        ));
+    }
+    for (probe, kind, field) in [
+        (
+            c.liveness_probe.as_ref(),
+            ProbeKind::Liveness,
+            "livenessProbe",
+        ),
+        (
+            c.readiness_probe.as_ref(),
+            ProbeKind::Readiness,
+            "readinessProbe",
+        ),
+        (c.startup_probe.as_ref(), ProbeKind::Startup, "startupProbe"),
+    ] {
+        errs.extend(validate_probe(
+            probe,
+            kind,
+            ctx.grace_period,
+            &cp.child(field),
+        ));
     }
     errs
 }
